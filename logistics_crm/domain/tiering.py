@@ -1,0 +1,203 @@
+"""Customer tiers (Pareto / ABC), lifecycle stages and churn risk.
+
+Pure functions, no Odoo import. Amounts are in company currency, dates are
+``datetime.date`` objects and durations are whole days.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+STAGE_POTENTIAL = "potential"
+STAGE_TARGET = "target"
+STAGE_ACTIVE = "active"
+STAGE_DORMANT = "dormant"
+STAGE_LOST = "lost"
+STAGES = (STAGE_POTENTIAL, STAGE_TARGET, STAGE_ACTIVE, STAGE_DORMANT, STAGE_LOST)
+
+# Churn-risk bands by recency: a customer who ordered within the active window
+# always scores below one who did not (the design's promise), whatever the
+# frequency trend says.
+ACTIVE_BAND = (0, 49)
+DORMANT_BAND = (50, 89)
+LOST_RISK = 100
+RECENCY_WEIGHT = 0.6
+TREND_WEIGHT = 0.4
+
+
+def validate_cutoffs(cutoffs):
+    """Return an error message, or None when ``cutoffs`` (in tier order) are valid.
+
+    Valid cut-offs are revenue-share percentages in (0, 100], strictly
+    increasing from the first tier to the last.
+    """
+    previous = 0.0
+    for cutoff in cutoffs:
+        if cutoff is None or not 0.0 < cutoff <= 100.0:
+            return "cutoff_range"
+        if cutoff <= previous:
+            return "cutoff_order"
+        previous = cutoff
+    return None
+
+
+def assign_tiers(revenues, tiers):
+    """Pareto (ABC) tiering.
+
+    :param revenues: mapping ``partner_id -> revenue`` (company currency).
+    :param tiers: sequence of ``(tier_key, cutoff_percent)`` in tier order
+        (A first), cut-offs increasing.
+    :return: mapping ``partner_id -> tier_key`` for every partner with a
+        positive revenue that falls under a cut-off. Partners without revenue
+        get no tier.
+
+    Customers are ranked by revenue, descending. A customer belongs to the first
+    tier whose cut-off is *above* the cumulative revenue share of the customers
+    ranked before it, so tier A is the smallest set of top customers that
+    together make at least the A cut-off. Customers with equal revenue are
+    ranked together (the share "before" them excludes each other), so equal
+    revenue always means equal tier, whatever the order of ids.
+
+    Amounts are compared in integer cents, so an exact 80 % boundary is not
+    blurred by floating-point sums.
+    """
+    cents = {pid: int(round(amount * 100)) for pid, amount in revenues.items() if amount and amount > 0}
+    cents = {pid: c for pid, c in cents.items() if c > 0}
+    total = sum(cents.values())
+    result = {}
+    if not total or not tiers:
+        return result
+    ranked = sorted(cents.items(), key=lambda item: (-item[1], item[0]))
+    before = 0  # revenue of the customers ranked strictly before the current group
+    index = 0
+    tier_index = 0
+    while index < len(ranked):
+        amount = ranked[index][1]
+        group_end = index
+        while group_end < len(ranked) and ranked[group_end][1] == amount:
+            group_end += 1
+        # first tier whose cut-off is above the share before this group:
+        # before / total * 100 < cutoff  <=>  before * 100 < cutoff * total
+        while tier_index < len(tiers) and not before * 100 < tiers[tier_index][1] * total:
+            tier_index += 1
+        if tier_index >= len(tiers):
+            break
+        tier_key = tiers[tier_index][0]
+        for pid, _amount in ranked[index:group_end]:
+            result[pid] = tier_key
+        before += amount * (group_end - index)
+        index = group_end
+    return result
+
+
+@dataclass(frozen=True)
+class StageRules:
+    """Thresholds of the lifecycle stages, in days."""
+
+    active_days: int = 180
+    dormant_days: int = 365
+
+    def error(self):
+        """Return an error key when the thresholds are inconsistent, else None."""
+        if not self.active_days or self.active_days <= 0 or not self.dormant_days or self.dormant_days <= 0:
+            return "stage_positive"
+        if self.dormant_days <= self.active_days:
+            return "stage_order"
+        return None
+
+
+def days_since(last_order_date, today):
+    """Whole days between the last confirmed order and ``today`` (None if never)."""
+    if not last_order_date:
+        return None
+    return max(0, (today - last_order_date).days)
+
+
+def lifecycle_stage(last_order_date, has_open_deal, today, rules=StageRules()):
+    """Lifecycle stage of a customer.
+
+    active: confirmed order within ``rules.active_days``; otherwise target: an
+    open opportunity or quotation; otherwise dormant: confirmed order within
+    ``rules.dormant_days``; otherwise lost: ordered at some time; otherwise
+    potential (no deal yet).
+    """
+    age = days_since(last_order_date, today)
+    if age is not None and age <= rules.active_days:
+        return STAGE_ACTIVE
+    if has_open_deal:
+        return STAGE_TARGET
+    if age is not None and age <= rules.dormant_days:
+        return STAGE_DORMANT
+    if age is not None:
+        return STAGE_LOST
+    return STAGE_POTENTIAL
+
+
+def frequency_drop(recent_orders, prior_orders):
+    """Share (0..1) by which the order count fell from the prior period to the recent one.
+
+    Both periods have the length of the active window. No orders in either
+    period counts as a full drop; a customer who only ordered recently has no drop.
+    """
+    recent_orders = recent_orders or 0
+    prior_orders = prior_orders or 0
+    if prior_orders <= 0:
+        return 0.0 if recent_orders > 0 else 1.0
+    return max(0.0, min(1.0, (prior_orders - recent_orders) / prior_orders))
+
+
+def churn_risk(last_order_date, recent_orders, prior_orders, today, rules=StageRules(),
+               open_complaints=0, satisfaction=None):
+    """Churn risk 0..100.
+
+    - never ordered: 0 (nothing to lose yet); no order within the dormant window: 100;
+    - otherwise a band by recency (active window: 0-49, dormant window: 50-89),
+      placed inside the band by 60 % recency (how far into the window the last
+      order lies) and 40 % frequency trend (drop of orders between the previous
+      and the current active-window period);
+    - each open complaint adds 5 (at most 10), and a satisfaction score (0-10)
+      moves it by up to 10 points (10 lowers it, 0 raises it); still within 0..100.
+    """
+    age = days_since(last_order_date, today)
+    if age is None:
+        base = 0.0
+    elif age > rules.dormant_days:
+        return LOST_RISK
+    else:
+        if age <= rules.active_days:
+            low, high = ACTIVE_BAND
+            recency = age / rules.active_days
+        else:
+            low, high = DORMANT_BAND
+            recency = (age - rules.active_days) / (rules.dormant_days - rules.active_days)
+        inside = RECENCY_WEIGHT * recency + TREND_WEIGHT * frequency_drop(recent_orders, prior_orders)
+        base = low + (high - low) * inside
+    if age is not None:
+        base += min(10, 5 * max(0, open_complaints or 0))
+        if satisfaction is not None:
+            base += (5.0 - max(0.0, min(10.0, satisfaction))) * 2
+    return int(round(max(0.0, min(100.0, base))))
+
+
+def next_contact_date(last_contact, care_interval_days, today):
+    """Next planned care contact: last contact + interval, or today if never contacted."""
+    if not care_interval_days or care_interval_days <= 0:
+        return None
+    if not last_contact:
+        return today
+    from datetime import timedelta
+
+    return last_contact + timedelta(days=care_interval_days)
+
+
+def window_start(today, months):
+    """First day of a trailing window of ``months`` months ending ``today`` (inclusive)."""
+    year = today.year
+    month = today.month - months
+    while month <= 0:
+        month += 12
+        year -= 1
+    # clamp the day for shorter months (31 March - 1 month -> 28/29 February)
+    import calendar
+
+    day = min(today.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day)

@@ -1,0 +1,117 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..domain import tiering
+
+
+class LogisticsCustomerTier(models.Model):
+    _name = "logistics.customer.tier"
+    _description = "Customer Tier"
+    _order = "sequence, id"
+
+    # ------------------------------------------------------------------ identity
+    name = fields.Char(required=True, translate=True, help="e.g. A - Key account")
+    code = fields.Char(required=True, size=8, help="Short label shown as a badge, e.g. A, B, C.")
+    sequence = fields.Integer(
+        default=10,
+        help="Tiers are applied in this order: the first tier takes the top customers.",
+    )
+    active = fields.Boolean(default=True)
+    color = fields.Integer(help="Colour of the tier badge on lists and kanban cards.")
+    description = fields.Text(translate=True, help="How the company treats customers of this tier.")
+
+    # ------------------------------------------------------------------ Pareto rule
+    revenue_share_cutoff = fields.Float(
+        string="Revenue share cut-off (%)",
+        required=True,
+        digits=(5, 2),
+        help="Cumulative share of revenue, in percent, up to which customers fall into this tier. "
+        "A customer belongs to the first tier whose cut-off is above the share of the customers "
+        "ranked before it: with A at 80 %, tier A is the smallest set of top customers that "
+        "together make at least 80 % of revenue. Cut-offs increase from tier to tier, the last being 100 %.",
+    )
+
+    # ------------------------------------------------------------------ service levels
+    win_back_when_dormant = fields.Boolean(
+        string="Win back when dormant",
+        help="When a customer of this tier turns dormant, plan a win-back activity for its salesperson.",
+    )
+    care_interval_days = fields.Integer(
+        string="Care interval (days)",
+        default=90,
+        help="Days between two planned care contacts with a customer of this tier. 0 disables the care plan.",
+    )
+    complaint_response_hours = fields.Integer(
+        string="Complaint response (hours)",
+        default=24,
+        help="Hours within which a complaint of a customer of this tier must get a first response.",
+    )
+    complaint_resolution_hours = fields.Integer(
+        string="Complaint resolution (hours)",
+        default=120,
+        help="Hours within which a complaint of a customer of this tier must be resolved.",
+    )
+    survey_frequency_days = fields.Integer(
+        string="Survey every (days)",
+        default=365,
+        help="How often customers of this tier are invited to the satisfaction survey. 0 disables it.",
+    )
+
+    # ------------------------------------------------------------------ statistics
+    partner_count = fields.Integer(string="Customers", compute="_compute_partner_count")
+
+    _sql_constraints = [
+        ("code_uniq", "unique(code)", "The tier code must be unique."),
+        (
+            "service_levels_positive",
+            "CHECK(care_interval_days >= 0 AND complaint_response_hours >= 0 "
+            "AND complaint_resolution_hours >= 0 AND survey_frequency_days >= 0)",
+            "Care interval, complaint hours and survey frequency cannot be negative.",
+        ),
+    ]
+
+    def _compute_partner_count(self):
+        counts = dict(
+            self.env["res.partner"]._read_group(
+                [("logistics_tier_id", "in", self.ids), ("is_logistics_customer", "=", True)],
+                ["logistics_tier_id"],
+                ["__count"],
+            )
+        )
+        for tier in self:
+            tier.partner_count = counts.get(tier, 0)
+
+    @api.constrains("revenue_share_cutoff", "sequence", "active")
+    def _check_revenue_share_cutoff(self):
+        tiers = self.search([])  # active tiers, in tier order
+        error = tiering.validate_cutoffs(tiers.mapped("revenue_share_cutoff"))
+        if error == "cutoff_range":
+            raise ValidationError(_("A tier's revenue share cut-off must be above 0 % and at most 100 %."))
+        if error == "cutoff_order":
+            raise ValidationError(
+                _(
+                    "Revenue share cut-offs must increase from tier to tier (in sequence order), "
+                    "e.g. A 80 %%, B 95 %%, C 100 %%. Current order: %(tiers)s",
+                    tiers=", ".join(f"{t.code} {t.revenue_share_cutoff:g} %" for t in tiers),
+                )
+            )
+
+    @api.constrains("complaint_response_hours", "complaint_resolution_hours")
+    def _check_complaint_hours(self):
+        for tier in self:
+            if tier.complaint_resolution_hours and tier.complaint_response_hours > tier.complaint_resolution_hours:
+                raise ValidationError(
+                    _("Tier %(tier)s: the complaint response time cannot be longer than the resolution time.",
+                      tier=tier.display_name)
+                )
+
+    @api.depends("code", "name")
+    def _compute_display_name(self):
+        for tier in self:
+            tier.display_name = f"{tier.code} - {tier.name}" if tier.code and tier.name and tier.code != tier.name else (tier.name or tier.code or "")
+
+    def action_view_partners(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id("logistics_crm.action_logistics_customers")
+        action["domain"] = [("logistics_tier_id", "=", self.id), ("is_logistics_customer", "=", True)]
+        return action
