@@ -4,8 +4,9 @@ Pure functions, no Odoo import. Amounts are in company currency, dates are
 ``datetime.date`` objects and durations are whole days.
 """
 
+import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 STAGE_POTENTIAL = "potential"
 STAGE_TARGET = "target"
@@ -178,14 +179,16 @@ def churn_risk(last_order_date, recent_orders, prior_orders, today, rules=StageR
     return int(round(max(0.0, min(100.0, base))))
 
 
-def next_contact_date(last_contact, care_interval_days, today):
-    """Next planned care contact: last contact + interval, or today if never contacted."""
+def next_contact_date(last_contact, care_interval_days, tier_date):
+    """Next planned care contact: last contact + the tier's care interval.
+
+    A customer never contacted is due the day it entered its tier. No interval
+    (0 or None) means no care plan for the tier.
+    """
     if not care_interval_days or care_interval_days <= 0:
         return None
     if not last_contact:
-        return today
-    from datetime import timedelta
-
+        return tier_date or None
     return last_contact + timedelta(days=care_interval_days)
 
 
@@ -197,7 +200,5 @@ def window_start(today, months):
         month += 12
         year -= 1
     # clamp the day for shorter months (31 March - 1 month -> 28/29 February)
-    import calendar
-
     day = min(today.day, calendar.monthrange(year, month)[1])
     return date(year, month, day)

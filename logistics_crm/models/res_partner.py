@@ -51,6 +51,7 @@ RECOMPUTED_FIELDS = [
     "logistics_churn_level",
     "logistics_next_contact_date",
 ]
+CRON_BATCH_SIZE = 10000
 USER_GROUP = "logistics_crm.group_logistics_crm_user"
 MANAGER_GROUP = "logistics_crm.group_logistics_crm_manager"
 
@@ -219,19 +220,11 @@ class ResPartner(models.Model):
     @api.depends("logistics_last_contact_date", "logistics_tier_date", "logistics_tier_id.care_interval_days")
     def _compute_logistics_next_contact_date(self):
         for partner in self:
-            partner.logistics_next_contact_date = self._logistics_next_contact(
-                partner.logistics_tier_id.care_interval_days,
+            partner.logistics_next_contact_date = tiering.next_contact_date(
                 partner.logistics_last_contact_date,
+                partner.logistics_tier_id.care_interval_days,
                 partner.logistics_tier_date,
             ) or False
-
-    @api.model
-    def _logistics_next_contact(self, care_interval_days, last_contact, tier_date):
-        if not care_interval_days or not (last_contact or tier_date):
-            return None
-        if last_contact:
-            return last_contact + timedelta(days=care_interval_days)
-        return tier_date
 
     @api.model
     def _commercial_fields(self):
@@ -313,17 +306,28 @@ class ResPartner(models.Model):
         """
         if not (self.env.su or self.env.user.has_group(USER_GROUP)):
             raise AccessError(_("Only Logistics CRM users can recompute customer tiers."))
-        return self.sudo()._logistics_recompute(batch_size=batch_size, commit=False)
+        # sudo: ranks every customer (the Pareto rule needs all revenue), whatever the caller may read
+        return self.sudo()._logistics_recompute(batch_size=batch_size)
 
     @api.model
-    def _cron_logistics_recompute_tiers(self):
-        """Daily scheduled action: recompute, committing after every batch, then plan care contacts."""
-        summary = self._logistics_recompute(commit=True)
-        self.logistics_schedule_care_activities()
+    def _cron_logistics_recompute_tiers(self, batch_size=CRON_BATCH_SIZE):
+        """Daily scheduled action, in batches through Odoo's cron progress API.
+
+        Each call recomputes the ranking (one aggregate query) and writes at most one
+        batch of changed customers, then reports the rest with ``_notify_progress``: the
+        cron runner commits and calls again until nothing is left, so a crash loses at
+        most one batch and any cron worker can take the next one. Once every customer
+        is up to date, the care plan is scheduled.
+        """
+        summary = self._logistics_recompute(batch_size=batch_size, max_batches=1)
+        remaining = summary["changed"] - summary["written"]
+        self.env["ir.cron"]._notify_progress(done=summary["written"], remaining=remaining)
+        if not remaining:
+            summary["care_activities"] = self.logistics_schedule_care_activities()
         return summary
 
     @api.model
-    def _logistics_recompute(self, batch_size=5000, commit=False, today=None):
+    def _logistics_recompute(self, batch_size=5000, max_batches=None, today=None):
         months, rules = self._logistics_rules()
         today = today or fields.Date.context_today(self)
         tiers = self.env["logistics.customer.tier"].search([])
@@ -356,19 +360,19 @@ class ResPartner(models.Model):
                 "last_order": last_order,
                 "risk": risk,
                 "level": churn_level(risk),
-                "next_contact": self._logistics_next_contact(care_days.get(tier_id), old["last_contact"], tier_date),
+                "next_contact": tiering.next_contact_date(old["last_contact"], care_days.get(tier_id), tier_date),
             }
             if any(new[key] != old[key] for key in new):
                 changes.append((pid, old, new))
 
-        summary = {"customers": len(current), "changed": len(changes), "tier_changes": 0, "win_back": 0}
-        for start in range(0, len(changes), batch_size):
+        summary = {"customers": len(current), "changed": len(changes), "written": 0, "tier_changes": 0, "win_back": 0}
+        batches = range(0, len(changes), batch_size)
+        for start in batches[:max_batches] if max_batches else batches:
             batch = changes[start:start + batch_size]
             self._logistics_write_batch(batch)
             summary["tier_changes"] += self._logistics_track_batch(batch)
             summary["win_back"] += self._logistics_win_back_batch(batch, tiers)
-            if commit:
-                self.env.cr.commit()  # cron only: keep each finished batch if a later one fails
+            summary["written"] += len(batch)
         self.invalidate_model(RECOMPUTED_FIELDS)
         _logger.info("logistics_recompute_tiers: %s", summary)
         return summary
