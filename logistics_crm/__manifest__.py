@@ -26,8 +26,11 @@ score, a logistics profile, win-back and care-plan activities.
         "data/ir_cron_data.xml",
         "views/logistics_customer_tier_views.xml",
         "views/logistics_reference_views.xml",
+        "report/logistics_customer_analysis_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/portal_templates.xml",
+        "wizard/logistics_tier_assign_views.xml",
         "views/logistics_crm_menus.xml",
     ],
     "demo": [
