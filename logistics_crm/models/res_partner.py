@@ -233,7 +233,7 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------ manual override
     @api.model_create_multi
     def create(self, vals_list):
-        if any("logistics_tier_id" in vals or "logistics_tier_locked" in vals for vals in vals_list):
+        if any(vals.get("logistics_tier_id") or vals.get("logistics_tier_locked") for vals in vals_list):
             self._logistics_check_tier_override()
             for vals in vals_list:
                 if vals.get("logistics_tier_id"):
@@ -242,14 +242,27 @@ class ResPartner(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if "logistics_tier_id" in vals or "logistics_tier_locked" in vals:
+        if self._logistics_tier_override_in(vals):
             self._logistics_check_tier_override()
             if "logistics_tier_id" in vals:
                 # a tier set by hand is kept by the recomputation
                 if vals["logistics_tier_id"] and "logistics_tier_locked" not in vals:
                     vals["logistics_tier_locked"] = True
-                vals.setdefault("logistics_tier_date", fields.Date.context_today(self))
+                if any(partner.logistics_tier_id.id != vals["logistics_tier_id"] for partner in self):
+                    vals.setdefault("logistics_tier_date", fields.Date.context_today(self))
         return super().write(vals)
+
+    def _logistics_tier_override_in(self, vals):
+        """Whether ``vals`` really changes the tier or its lock (forms also send unchanged values)."""
+        if "logistics_tier_id" not in vals and "logistics_tier_locked" not in vals:
+            return False
+        # sudo: compare with the stored values, whatever fields the caller may read
+        for partner in self.sudo():
+            if "logistics_tier_id" in vals and partner.logistics_tier_id.id != (vals["logistics_tier_id"] or False):
+                return True
+            if "logistics_tier_locked" in vals and partner.logistics_tier_locked != bool(vals["logistics_tier_locked"]):
+                return True
+        return False
 
     def _logistics_check_tier_override(self):
         if self.env.su or self.env.user.has_group(MANAGER_GROUP):

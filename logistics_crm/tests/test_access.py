@@ -82,6 +82,19 @@ class TestAccess(LogisticsCrmCase):
             with self.env.cr.savepoint():
                 partner.write({"logistics_annual_shipping_volume": -5})
 
+    def test_logistics_user_creates_and_edits_customers_in_the_form(self):
+        """The form sends the (unchanged) tier fields too: that is no manual override."""
+        with Form(self.env["res.partner"].with_user(self.user_sales)) as form:
+            form.name = "Form-made Forwarder"
+            form.company_type = "company"
+            form.logistics_business_scale = "small"
+        self.assertTrue(form.record.is_logistics_customer)
+        self.assertFalse(form.record.logistics_tier_id)
+        self.mine.with_user(self.user_sales).write({"logistics_tier_id": self.tier_b.id, "name": "Renamed Steel"})
+        self.assertFalse(self.mine.logistics_tier_locked, "writing the same tier back changes nothing")
+        with self.assertRaises(AccessError):
+            self.mine.with_user(self.user_sales).write({"logistics_tier_id": self.tier_a.id})
+
     def test_manager(self):
         tier = self.tier_a.with_user(self.user_manager)
         tier.care_interval_days = 21
