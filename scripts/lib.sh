@@ -85,18 +85,29 @@ ensure_postgres() {
         || die "could not start the private PostgreSQL cluster (see $REPO/.data/pg.log)"
 }
 
-# write_config FILE [extra "key = value" lines...]
+# write_config FILE [extra "key = value" lines...]: extra lines override the defaults of the same key.
 write_config() {
     local file="$1"; shift
+    local defaults=(
+        "addons_path = $(addons_path)"
+        "db_host = $PGHOST"
+        "db_port = $PGPORT"
+        "db_user = $PGUSER"
+        "data_dir = $REPO/.data/filestore"
+        "list_db = True"
+    )
+    [ -n "${PGPASSWORD:-}" ] && defaults+=("db_password = $PGPASSWORD")
     {
         echo "[options]"
-        echo "addons_path = $(addons_path)"
-        echo "db_host = $PGHOST"
-        echo "db_port = $PGPORT"
-        echo "db_user = $PGUSER"
-        [ -n "${PGPASSWORD:-}" ] && echo "db_password = $PGPASSWORD"
-        echo "data_dir = $REPO/.data/filestore"
-        echo "list_db = True"
+        local line key extra overridden
+        for line in "${defaults[@]}"; do
+            key="${line%% =*}"
+            overridden=0
+            for extra in "$@"; do
+                [ "${extra%% =*}" = "$key" ] && overridden=1
+            done
+            [ "$overridden" = 0 ] && echo "$line"
+        done
         for line in "$@"; do echo "$line"; done
     } > "$file"
 }

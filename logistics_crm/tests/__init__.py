@@ -4,3 +4,6 @@ from . import test_care_plan
 from . import test_access
 from . import test_automation
 from . import test_performance
+from . import test_portal
+from . import test_tier_assign
+from . import test_tours
