@@ -12,7 +12,7 @@ class LogisticsCommodity(models.Model):
         [
             ("dry_bulk", "Dry bulk"),
             ("liquid_bulk", "Liquid bulk"),
-            ("container", "Containerised"),
+            ("container", "Containerized"),
             ("breakbulk", "Break-bulk / project cargo"),
             ("general", "General cargo"),
         ],

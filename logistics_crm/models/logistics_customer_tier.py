@@ -17,7 +17,7 @@ class LogisticsCustomerTier(models.Model):
         help="Tiers are applied in this order: the first tier takes the top customers.",
     )
     active = fields.Boolean(default=True)
-    color = fields.Integer(help="Colour of the tier badge on lists and kanban cards.")
+    color = fields.Integer(help="Color of the tier badge on lists and kanban cards.")
     description = fields.Text(translate=True, help="How the company treats customers of this tier.")
 
     # ------------------------------------------------------------------ Pareto rule
@@ -27,8 +27,8 @@ class LogisticsCustomerTier(models.Model):
         digits=(5, 2),
         help="Cumulative share of revenue, in percent, up to which customers fall into this tier. "
         "A customer belongs to the first tier whose cut-off is above the share of the customers "
-        "ranked before it: with A at 80 %, tier A is the smallest set of top customers that "
-        "together make at least 80 % of revenue. Cut-offs increase from tier to tier, the last being 100 %.",
+        "ranked before it: with A at 80%, tier A is the smallest set of top customers that "
+        "together make at least 80% of revenue. Cut-offs increase from tier to tier, the last being 100%.",
     )
 
     # ------------------------------------------------------------------ service levels
@@ -86,13 +86,13 @@ class LogisticsCustomerTier(models.Model):
         tiers = self.search([])  # active tiers, in tier order
         error = tiering.validate_cutoffs(tiers.mapped("revenue_share_cutoff"))
         if error == "cutoff_range":
-            raise ValidationError(_("A tier's revenue share cut-off must be above 0 % and at most 100 %."))
+            raise ValidationError(_("A tier's revenue share cut-off must be above 0% and at most 100%."))
         if error == "cutoff_order":
             raise ValidationError(
                 _(
                     "Revenue share cut-offs must increase from tier to tier (in sequence order), "
-                    "e.g. A 80 %%, B 95 %%, C 100 %%. Current order: %(tiers)s",
-                    tiers=", ".join(f"{t.code} {t.revenue_share_cutoff:g} %" for t in tiers),
+                    "e.g. A 80%%, B 95%%, C 100%%. Current order: %(tiers)s",
+                    tiers=", ".join(f"{t.code} {t.revenue_share_cutoff:g}%" for t in tiers),
                 )
             )
 

@@ -37,12 +37,4 @@ class ResConfigSettings(models.TransientModel):
 
     def action_logistics_recompute_tiers(self):
         self.execute()
-        return self.env["res.partner"].logistics_recompute_tiers() and {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": _("Customer tiers, stages and churn risk are recomputed."),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return self.env["res.partner"].action_logistics_recompute_tiers()

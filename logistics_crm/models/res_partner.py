@@ -88,7 +88,7 @@ class ResPartner(models.Model):
         "Managers can set it by hand: it is then locked.",
     )
     logistics_tier_code = fields.Char(related="logistics_tier_id.code", string="Tier code")
-    logistics_tier_color = fields.Integer(related="logistics_tier_id.color", string="Tier colour")
+    logistics_tier_color = fields.Integer(related="logistics_tier_id.color", string="Tier color")
     logistics_tier_locked = fields.Boolean(
         string="Tier locked",
         tracking=True,
@@ -321,6 +321,23 @@ class ResPartner(models.Model):
             raise AccessError(_("Only Logistics CRM users can recompute customer tiers."))
         # sudo: ranks every customer (the Pareto rule needs all revenue), whatever the caller may read
         return self.sudo()._logistics_recompute(batch_size=batch_size)
+
+    @api.model
+    def action_logistics_recompute_tiers(self):
+        """Recompute now (menu, tier list button) and tell the user what changed."""
+        summary = self.logistics_recompute_tiers()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": _("Tiers recomputed"),
+                "message": _(
+                    "%(customers)s customers checked, %(changed)s updated, %(tier_changes)s tier changes.",
+                    **summary,
+                ),
+            },
+        }
 
     @api.model
     def _cron_logistics_recompute_tiers(self, batch_size=CRON_BATCH_SIZE):

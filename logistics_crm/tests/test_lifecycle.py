@@ -61,9 +61,10 @@ class TestLifecycle(LogisticsCrmCase):
         with Form(self.env["res.config.settings"]) as settings:
             settings.logistics_active_days = 30
             settings.logistics_dormant_days = 90
-        settings.record.execute()
+        # "Save and recompute now": stores the settings and applies them at once
+        result = settings.record.action_logistics_recompute_tiers()
         self.assertEqual(self.env["ir.config_parameter"].sudo().get_param("logistics_crm.active_days"), "30")
-        self.recompute()
+        self.assertEqual(result["tag"], "display_notification")
         self.assertEqual(partner.logistics_stage, "dormant")
 
     def test_bad_settings_are_refused_and_change_nothing(self):

@@ -188,16 +188,20 @@ registry.category("web_tour.tours").add("logistics_crm_tier_tour", {
             content: "The Customers at risk list is shown, grouped by tier",
             trigger: ".o_list_view .o_control_panel .o_searchview_facet:contains('Tier')",
         },
-        ...searchCustomer(DORMANT),
         {
-            content: "The search is done: a single tier group is left",
-            trigger: ".o_list_view .o_list_table:has(.o_group_header):not(:has(.o_group_header ~ .o_group_header))",
+            content: "The tier group of the dormant customer is there",
+            trigger: ".o_list_view .o_group_header:contains('B - Important customer')",
         },
         {
-            content: "Unfold the tier group of the customer",
-            trigger: ".o_list_view .o_group_header:contains('B - Important customer (1)')",
+            content: "Drop the grouping to see the customers themselves",
+            trigger: ".o_control_panel .o_searchview_facet:contains('Tier') .o_facet_remove",
             run: "click",
         },
+        {
+            content: "The list is no longer grouped",
+            trigger: ".o_list_view .o_list_table:not(:has(.o_group_header)) .o_data_row",
+        },
+        ...searchCustomer(DORMANT),
         {
             content: "The dormant customer is listed as at risk",
             trigger: `.o_list_view .o_data_row:contains('${DORMANT}') .o_data_cell[name=logistics_stage]:contains('Dormant')`,
