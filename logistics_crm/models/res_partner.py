@@ -278,8 +278,15 @@ class ResPartner(models.Model):
 
     def action_logistics_view_orders(self):
         self.ensure_one()
+        months, _rules = self._logistics_rules()
+        since = tiering.window_start(fields.Date.context_today(self), months)
         action = self.env["ir.actions.actions"]._for_xml_id("sale.action_orders")
-        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id), ("state", "=", "sale")]
+        # the orders behind the button's count: confirmed, within the tier window
+        action["domain"] = [
+            ("partner_id", "child_of", self.commercial_partner_id.id),
+            ("state", "=", "sale"),
+            ("date_order", ">=", fields.Datetime.to_datetime(since)),
+        ]
         action["context"] = {"create": False}
         return action
 

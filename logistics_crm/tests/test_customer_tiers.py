@@ -37,6 +37,14 @@ class TestCustomerTiers(LogisticsCrmCase):
         self.assertGreaterEqual(summary["tier_changes"], 5, "five customers entered a tier")
         self.assertEqual(self.tier_a.partner_count, 2)
 
+    def test_orders_button_lists_the_counted_orders(self):
+        self._order(self.steel, 70000, days_ago=500)  # outside the window: not counted, not listed
+        self.recompute()
+        action = self.steel.action_logistics_view_orders()
+        orders = self.env["sale.order"].search(action["domain"])
+        self.assertEqual(len(orders), self.steel.logistics_order_count)
+        self.assertEqual(sum(orders.mapped("amount_untaxed")), self.steel.logistics_revenue_12m)
+
     def test_customer_crossing_the_cutoff(self):
         # one more order of 9 999 for the grain trader: ranked third with 19 999 of 109 999;
         # the share before it is 80 000 / 109 999 = 72.7 % < 80 %: it crosses into A
