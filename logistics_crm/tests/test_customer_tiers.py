@@ -1,7 +1,10 @@
 from datetime import timedelta
 
+from psycopg2.errors import CheckViolation
+
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import mute_logger
 from odoo.tests import Form, tagged
 
 from .common import LogisticsCrmCase
@@ -177,9 +180,9 @@ class TestCustomerTiers(LogisticsCrmCase):
         self.assertEqual(self.coal.logistics_tier_id, self.tier_a)
         with self.assertRaises(ValidationError):
             tier.write({"complaint_response_hours": 200, "complaint_resolution_hours": 100})
-        with self.assertRaises(Exception):
-            with self.env.cr.savepoint():
-                tier.write({"care_interval_days": -1})
+        with self.assertRaises(CheckViolation), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            tier.write({"care_interval_days": -1})
+            tier.flush_recordset()
 
     def test_customer_without_revenue_has_no_tier(self):
         prospect = self._customer("Cangzhou Pipes")

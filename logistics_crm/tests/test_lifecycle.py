@@ -130,6 +130,15 @@ class TestLifecycle(LogisticsCrmCase):
         self.assertNotIn(lost, at_risk)
         self.assertNotIn(fresh, at_risk)
 
+    def test_first_computation_plans_no_win_back(self):
+        """A customer first seen already dormant did not just turn dormant: no task flood on install."""
+        old_key = self._customer("Long dormant key account")
+        self._order(old_key, 90000, days_ago=250)
+        self.recompute()
+        self.assertEqual((old_key.logistics_tier_id, old_key.logistics_stage), (self.tier_a, "dormant"))
+        win_back = self.env.ref("logistics_crm.mail_activity_type_logistics_win_back")
+        self.assertFalse(old_key.activity_ids.filtered(lambda a: a.activity_type_id == win_back))
+
     def test_win_back_activity_when_a_valuable_customer_turns_dormant(self):
         key = self._customer("Key account turning dormant")
         order = self._order(key, 90000, days_ago=100)

@@ -1,0 +1,505 @@
+#!/usr/bin/env python3
+"""Benchmark of ``res.partner.logistics_recompute_tiers()`` at scale.
+
+1. Creates a fresh database (dropped first if it exists, unless ``--reuse-db``) with
+   logistics_crm installed without demo data (``odoo -i logistics_crm --without-demo=all``);
+2. fills it with scripts/generate_data.py (customers, confirmed orders and lines, open deals);
+3. measures
+   a. the FLOOR: one plain aggregate of the confirmed order lines of the last 12 months per
+      commercial partner (best of 3 after a warm-up run) -- what reading the same rows costs
+      at the very least;
+   b. ``logistics_recompute_tiers()`` as superuser: a first run (every customer gets its
+      tier, stage and figures: writes and chatter tracking messages), committed, then a
+      second run right after (steady state: nothing changes, nothing is written);
+   c. a realistic daily change: the orders of the window of 5 % of the customers with
+      revenue are moved back out of the window (committed), then a third run;
+   each run in its own process (Odoo registry loaded first, not timed), so that memory
+   figures do not depend on the earlier runs; for each run: wall time (including the
+   final flush; the commit is timed apart), SQL queries (``odoo.sql_db.sql_counter``),
+   time spent in SQL, peak memory increase (peak RSS over the RSS before the call;
+   ``--tracemalloc`` adds the Python-heap peak at the price of a slower run), the
+   summary the method returns, and a breakdown by helper method (``_logistics_fetch_*``,
+   ``assign_tiers``, ``_logistics_write_batch``, ``_logistics_track_batch``...);
+4. prints a Markdown table, and drops the database unless ``--keep-db``.
+
+Usage:
+    python3 scripts/benchmark_tiers.py [--db lcrm_bench] [--partners 100000]
+        [--orders 200000] [--lines 1000000] [--contacts-per-partner 0] [--seed 1]
+        [--keep-db] [--reuse-db] [--tracemalloc] [--addons-path PATHS]
+
+``--reuse-db`` keeps an existing database: no install, and no data generation when it
+already holds generated data (the customers' recomputed fields are then reset, so that
+the first run is a first run again; earlier shifts of step c stay). PostgreSQL is reached
+through PGHOST / PGPORT / PGUSER / PGPASSWORD (defaults 127.0.0.1 / 5432 / root); Odoo 18
+is found by ``import odoo``.
+"""
+
+import argparse
+import gc
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import generate_data as gen  # noqa: E402
+
+ODOO_MAIN = 'import os, sys; os.environ["TZ"] = "UTC"; import odoo; sys.argv[0] = "odoo"; sys.exit(odoo.cli.main())'
+
+FLOOR_SQL = """
+SELECT p.commercial_partner_id, SUM(l.price_subtotal)
+  FROM sale_order_line l
+  JOIN sale_order so ON so.id = l.order_id
+  JOIN res_partner p ON p.id = so.partner_id
+ WHERE so.state = 'sale' AND so.date_order >= now() - interval '12 months'
+ GROUP BY 1
+"""
+
+# helper methods of res.partner timed separately (their time is included in the run's time)
+HELPERS = [
+    "_logistics_fetch_current",
+    "_logistics_fetch_sales",
+    "_logistics_fetch_open_deals",
+    "_logistics_write_batch",
+    "_logistics_track_batch",
+    "_logistics_win_back_batch",
+]
+RECOMPUTED_COLUMNS = [
+    "logistics_tier_id", "logistics_tier_date", "logistics_stage", "logistics_revenue_12m",
+    "logistics_order_count", "logistics_last_order_date", "logistics_churn_risk",
+    "logistics_churn_level", "logistics_next_contact_date",
+]
+SHIFT_SHARE = 0.05
+
+
+def log(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# ---------------------------------------------------------------------------- database
+def drop_database(dbname):
+    conn = gen.pg_connect("postgres", autocommit=True)
+    with conn.cursor() as cr:
+        cr.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                   "AND pid <> pg_backend_pid()", (dbname,))
+        cr.execute('DROP DATABASE IF EXISTS "%s"' % dbname.replace('"', ""))
+    conn.close()
+    shutil.rmtree(os.path.join(gen.REPO, ".data", "filestore", "filestore", dbname), ignore_errors=True)
+
+
+def install(dbname, addons_path):
+    cmd = [sys.executable, "-c", ODOO_MAIN, *gen.odoo_server_args(addons_path), "-d", dbname,
+           "-i", "logistics_crm", "--without-demo=all", "--stop-after-init"]
+    subprocess.run(cmd, check=True)
+
+
+def has_generated_data(dbname):
+    conn = gen.pg_connect(dbname)
+    with conn.cursor() as cr:
+        cr.execute("SELECT EXISTS(SELECT 1 FROM res_partner WHERE ref LIKE %s)", ("BENCH%-%",))
+        found = cr.fetchone()[0]
+    conn.close()
+    return found
+
+
+def generate(args):
+    cmd = [sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "generate_data.py"),
+           "--db", args.db, "--partners", str(args.partners), "--orders", str(args.orders),
+           "--lines", str(args.lines), "--contacts-per-partner", str(args.contacts_per_partner),
+           "--seed", str(args.seed)]
+    if args.addons_path:
+        cmd += ["--addons-path", args.addons_path]
+    subprocess.run(cmd, check=True)
+
+
+def reset_recomputed(cr):
+    """Forget the recomputed values, so that the next run is a first run again."""
+    cr.execute(
+        f"""UPDATE res_partner SET {', '.join(f'{c} = NULL' for c in RECOMPUTED_COLUMNS)}
+             WHERE commercial_partner_id IN (SELECT id FROM res_partner WHERE is_logistics_customer)"""
+    )
+    return cr.rowcount
+
+
+def data_counts(cr):
+    cr.execute(
+        """SELECT (SELECT COUNT(*) FROM res_partner WHERE is_logistics_customer AND active),
+                  (SELECT COUNT(*) FROM res_partner c JOIN res_partner p ON p.id = c.commercial_partner_id
+                    WHERE p.is_logistics_customer AND c.id <> p.id),
+                  (SELECT COUNT(*) FROM sale_order WHERE state = 'sale'),
+                  (SELECT COUNT(*) FROM sale_order_line l JOIN sale_order so ON so.id = l.order_id
+                    WHERE so.state = 'sale'),
+                  (SELECT COUNT(*) FROM sale_order WHERE state IN ('draft', 'sent')),
+                  (SELECT COUNT(*) FROM crm_lead WHERE active AND type = 'opportunity')"""
+    )
+    keys = ("customers", "contacts", "confirmed orders", "confirmed order lines", "open quotations",
+            "open opportunities")
+    return dict(zip(keys, cr.fetchone()))
+
+
+# ---------------------------------------------------------------------------- measuring
+class Memory:
+    """Peak memory of this process during a block: peak RSS (Linux), optionally the Python-heap peak."""
+
+    def __init__(self, use_tracemalloc=False):
+        self.use_tracemalloc = use_tracemalloc
+
+    @staticmethod
+    def _status(key):
+        try:
+            with open("/proc/self/status") as status:
+                for line in status:
+                    if line.startswith(key + ":"):
+                        return int(line.split()[1]) * 1024
+        except OSError:
+            return None
+        return None
+
+    def start(self):
+        gc.collect()
+        self.rss0 = self._status("VmRSS")
+        self.hwm_reset = False
+        try:
+            with open("/proc/self/clear_refs", "w") as refs:
+                refs.write("5")  # reset the peak RSS (VmHWM) to the current RSS
+            self.hwm_reset = True
+        except OSError:
+            import resource  # noqa: PLC0415
+
+            self.maxrss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        if self.use_tracemalloc:
+            tracemalloc.start()
+
+    def stop(self):
+        result = {}
+        if self.use_tracemalloc:
+            _current, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            result["python_peak"] = peak
+        result["rss_before"] = self.rss0
+        if self.hwm_reset and self.rss0 is not None:
+            result["rss_increase"] = max(0, self._status("VmHWM") - self.rss0)
+        else:
+            import resource  # noqa: PLC0415
+
+            result["rss_increase"] = max(0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - self.maxrss0)
+            result["rss_note"] = "ru_maxrss"
+        return result
+
+
+class Breakdown:
+    """Wraps the helper methods to time them (calls, wall time, SQL queries, SQL time)."""
+
+    def __init__(self, env):
+        import odoo  # noqa: PLC0415
+        from odoo.addons.logistics_crm.domain import tiering  # noqa: PLC0415
+
+        self.odoo = odoo
+        self.stats = {}
+        self.depth = 0
+        partner_cls = type(env["res.partner"])
+        for name in HELPERS:
+            setattr(partner_cls, name, self._wrap(name, getattr(partner_cls, name)))
+        tiering.assign_tiers = self._wrap("tiering.assign_tiers", tiering.assign_tiers)
+        message_cls = type(env["mail.message"])
+        message_cls.create = self._wrap("mail.message.create", message_cls.create, nested=True)
+        activity_cls = type(env["mail.activity"])
+        activity_cls.create = self._wrap("mail.activity.create", activity_cls.create, nested=True)
+        env_cls = type(env)
+        env_cls.flush_all = self._wrap("env.flush_all", env_cls.flush_all, top_only=True)
+
+    def _wrap(self, name, func, nested=False, top_only=False):
+        breakdown = self
+
+        def wrapper(*args, **kwargs):
+            if top_only and breakdown.depth:
+                return func(*args, **kwargs)
+            thread = threading.current_thread()
+            q0, s0, t0 = breakdown.odoo.sql_db.sql_counter, getattr(thread, "query_time", 0.0), time.perf_counter()
+            breakdown.depth += 1
+            try:
+                return func(*args, **kwargs)
+            finally:
+                breakdown.depth -= 1
+                stat = breakdown.stats.setdefault(name, {"calls": 0, "time": 0.0, "queries": 0, "sql": 0.0,
+                                                         "nested": nested})
+                stat["calls"] += 1
+                stat["time"] += time.perf_counter() - t0
+                stat["queries"] += breakdown.odoo.sql_db.sql_counter - q0
+                stat["sql"] += getattr(thread, "query_time", 0.0) - s0
+
+        wrapper.__wrapped__ = func
+        return wrapper
+
+    def take(self):
+        stats, self.stats = self.stats, {}
+        return stats
+
+
+def measure_floor(cr, repeat=3):
+    cr.execute(FLOOR_SQL)  # warm-up
+    rows = len(cr.fetchall())
+    times = []
+    for _i in range(repeat):
+        t0 = time.perf_counter()
+        cr.execute(FLOOR_SQL)
+        cr.fetchall()
+        times.append(time.perf_counter() - t0)
+    return min(times), rows
+
+
+def measure_run(env, label, breakdown, memory):
+    import odoo  # noqa: PLC0415
+
+    log(f"{label}: logistics_recompute_tiers() ...")
+    env.invalidate_all()
+    thread = threading.current_thread()
+    thread.query_count, thread.query_time = 0, 0.0
+    memory.start()
+    q0 = odoo.sql_db.sql_counter
+    t0 = time.perf_counter()
+    summary = env["res.partner"].logistics_recompute_tiers()
+    env.flush_all()
+    elapsed = time.perf_counter() - t0
+    queries = odoo.sql_db.sql_counter - q0
+    sql_time = thread.query_time
+    mem = memory.stop()
+    t1 = time.perf_counter()
+    env.cr.commit()
+    commit = time.perf_counter() - t1
+    env.invalidate_all()
+    result = {"label": label, "time": elapsed, "queries": queries, "sql_time": sql_time, "commit": commit,
+              "summary": summary, "breakdown": breakdown.take(), **mem}
+    log(f"{label}: {elapsed:.2f} s, {queries} queries ({sql_time:.2f} s in SQL), "
+        f"peak RSS +{mem['rss_increase'] / 2**20:.0f} MiB, commit {commit:.2f} s, summary {summary}")
+    return result
+
+
+def child_run(args):
+    """Measure one run in this (fresh) process and write the result as JSON to ``args.result_file``."""
+    env = gen.open_env(args.db, args.addons_path)
+    try:
+        breakdown = Breakdown(env)
+        result = measure_run(env, args.child_run, breakdown, Memory(args.tracemalloc))
+    finally:
+        env.cr.close()
+    result["summary"] = {key: value for key, value in result["summary"].items()
+                         if isinstance(value, (int, float, str))}
+    with open(args.result_file, "w") as out:
+        json.dump(result, out)
+
+
+def run_in_child(args, label):
+    """One measured run in a new Python process: memory figures do not depend on the earlier runs."""
+    with tempfile.NamedTemporaryFile("r", suffix=".json") as result:
+        cmd = [sys.executable, os.path.abspath(__file__), "--db", args.db, "--child-run", label,
+               "--result-file", result.name]
+        if args.addons_path:
+            cmd += ["--addons-path", args.addons_path]
+        if args.tracemalloc:
+            cmd.append("--tracemalloc")
+        subprocess.run(cmd, check=True)
+        return json.load(result)
+
+
+def shift_revenue(cr, share=SHIFT_SHARE):
+    """Move the window's orders of ``share`` of the customers with revenue back out of the window."""
+    cr.execute(
+        """WITH chosen AS (
+               SELECT id FROM res_partner
+                WHERE is_logistics_customer AND active AND logistics_revenue_12m > 0
+                ORDER BY md5(id::text)
+                LIMIT (SELECT CEIL(COUNT(*) * %(share)s) FROM res_partner
+                        WHERE is_logistics_customer AND active AND logistics_revenue_12m > 0))
+           UPDATE sale_order so
+              SET date_order = so.date_order - INTERVAL '12 months'
+             FROM res_partner p
+            WHERE p.id = so.partner_id AND p.commercial_partner_id IN (SELECT id FROM chosen)
+              AND so.state = 'sale' AND so.date_order >= (NOW() AT TIME ZONE 'UTC') - INTERVAL '12 months'
+        RETURNING p.commercial_partner_id""",
+        {"share": share},
+    )
+    rows = cr.fetchall()
+    return len({row[0] for row in rows}), len(rows)
+
+
+def tier_distribution(cr):
+    cr.execute(
+        """SELECT COALESCE(t.code, '-'), COUNT(*) FROM res_partner p
+        LEFT JOIN logistics_customer_tier t ON t.id = p.logistics_tier_id
+            WHERE p.is_logistics_customer AND p.active GROUP BY 1 ORDER BY 1"""
+    )
+    tiers = ", ".join(f"{code}: {count:,}" for code, count in cr.fetchall())
+    cr.execute(
+        """SELECT COALESCE(logistics_stage, '-'), COUNT(*) FROM res_partner
+            WHERE is_logistics_customer AND active GROUP BY 1 ORDER BY 2 DESC"""
+    )
+    stages = ", ".join(f"{stage}: {count:,}" for stage, count in cr.fetchall())
+    return tiers, stages
+
+
+# ---------------------------------------------------------------------------- report
+def mib(value):
+    return f"{value / 2**20:,.0f} MiB" if value is not None else "n/a"
+
+
+def print_report(args, counts, timings, floor, floor_rows, runs, shift, distribution):
+    print()
+    print(f"## logistics_recompute_tiers() benchmark ({args.db}, {os.cpu_count()} CPUs, "
+          f"PostgreSQL {timings['pg_version']}, Odoo {timings['odoo_version']})")
+    print()
+    print("| Data | Rows |")
+    print("|---|---:|")
+    for key, value in counts.items():
+        print(f"| {key} | {value:,} |")
+    if timings.get("install") is not None:
+        print(f"| (install without demo: {timings['install']:.0f} s; data generation: "
+              f"{timings['generate']:.0f} s) | |")
+    print()
+    print(f"Floor (plain aggregate of the 12-month confirmed lines per commercial partner, {floor_rows:,} groups, "
+          f"best of 3 after a warm-up): **{floor:.3f} s**")
+    print()
+    print("| Run | Time | Run / floor | SQL queries | Time in SQL | Peak RSS increase"
+          + (" | Python heap peak" if args.tracemalloc else "")
+          + " | Changed customers | Tier changes | Win-back activities | Commit |")
+    print("|---|---:|---:|---:|---:|---:|" + ("---:|" if args.tracemalloc else "") + "---:|---:|---:|---:|")
+    for run in runs:
+        summary = run["summary"]
+        print(f"| {run['label']} | {run['time']:.2f} s | {run['time'] / floor:.1f}x | {run['queries']:,} | "
+              f"{run['sql_time']:.2f} s | {mib(run['rss_increase'])}"
+              + (f" | {mib(run.get('python_peak'))}" if args.tracemalloc else "")
+              + f" | {summary['changed']:,} of {summary['customers']:,} | {summary['tier_changes']:,} | "
+              f"{summary['win_back']:,} | {run['commit']:.2f} s |")
+    print()
+    before = [run.get("rss_before") for run in runs if run.get("rss_before")]
+    if before:
+        print(f"Each run ran in a fresh process holding {mib(min(before))}-{mib(max(before))} RSS before the call "
+              "(Odoo registry loaded).")
+    print(f"Run 3 follows a shift of {shift[1]:,} orders of {shift[0]:,} customers "
+          f"({SHIFT_SHARE:.0%} of those with revenue) out of the window.")
+    print(f"After run 1: tiers {distribution[0]}; stages {distribution[1]}.")
+    print()
+    print("Breakdown by helper (inclusive wall time; `of which` rows are inside the helper above them):")
+    print()
+    print("| Step | " + " | ".join(run["label"] for run in runs) + " |")
+    print("|---|" + "---:|" * len(runs))
+    names = []
+    for run in runs:
+        for name in run["breakdown"]:
+            if name not in names:
+                names.append(name)
+    order = ["env.flush_all", "_logistics_fetch_current", "_logistics_fetch_sales", "_logistics_fetch_open_deals",
+             "tiering.assign_tiers", "_logistics_write_batch", "_logistics_track_batch", "mail.message.create",
+             "_logistics_win_back_batch", "mail.activity.create"]
+    names.sort(key=lambda n: order.index(n) if n in order else len(order))
+    for name in names:
+        cells = []
+        for run in runs:
+            stat = run["breakdown"].get(name)
+            cells.append(f"{stat['time']:.2f} s, {stat['queries']:,} q ({stat['sql']:.2f} s SQL), "
+                         f"{stat['calls']}x" if stat else "-")
+        label = f"of which {name}" if name.endswith(".create") else name
+        print(f"| {label} | " + " | ".join(cells) + " |")
+    cells = []
+    for run in runs:
+        top = sum(s["time"] for s in run["breakdown"].values() if not s["nested"])
+        cells.append(f"{run['time'] - top:.2f} s")
+    print("| rest (Python: comparing, building the changes; final flush) | " + " | ".join(cells) + " |")
+
+
+# ---------------------------------------------------------------------------- main
+def build_parser():
+    parser = argparse.ArgumentParser(
+        description="Benchmark logistics_recompute_tiers() on generated data against the floor of a plain "
+        "aggregate query.",
+        epilog="PostgreSQL: PGHOST/PGPORT/PGUSER/PGPASSWORD (default 127.0.0.1:5432, role root).",
+    )
+    parser.add_argument("--db", default="lcrm_bench", help="database to create (default lcrm_bench)")
+    parser.add_argument("--partners", type=int, default=100_000, help="customer companies (default 100000)")
+    parser.add_argument("--orders", type=int, default=200_000, help="confirmed sales orders (default 200000)")
+    parser.add_argument("--lines", type=int, default=1_000_000, help="confirmed order lines (default 1000000)")
+    parser.add_argument("--contacts-per-partner", type=int, default=0, help="contacts per company (default 0)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed of the data (default 1)")
+    parser.add_argument("--keep-db", action="store_true", help="keep the database at the end")
+    parser.add_argument("--reuse-db", action="store_true",
+                        help="reuse the database if it exists (no install; no generation if it holds data)")
+    parser.add_argument("--tracemalloc", action="store_true",
+                        help="also measure the Python-heap peak (slows the runs down)")
+    parser.add_argument("--addons-path", help="Odoo addons path (default: as scripts/lib.sh computes it)")
+    parser.add_argument("--child-run", help=argparse.SUPPRESS)  # internal: measure one run in this process
+    parser.add_argument("--result-file", help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    odoo = gen.import_odoo()
+    if args.child_run:
+        return child_run(args)
+    timings = {"install": None, "generate": None, "odoo_version": odoo.release.version}
+    exists = gen.database_exists(args.db)
+    if exists and not args.reuse_db:
+        log(f"dropping database {args.db}")
+        drop_database(args.db)
+        exists = False
+    if not exists:
+        log(f"creating database {args.db} with logistics_crm, without demo data ...")
+        t0 = time.perf_counter()
+        install(args.db, args.addons_path)
+        timings["install"] = time.perf_counter() - t0
+        log(f"installed in {timings['install']:.0f} s")
+    generated = False
+    if not has_generated_data(args.db):
+        log(f"generating {args.partners:,} customers, {args.orders:,} orders, {args.lines:,} lines ...")
+        t0 = time.perf_counter()
+        generate(args)
+        timings["generate"] = time.perf_counter() - t0
+        generated = True
+        log(f"generated in {timings['generate']:.0f} s")
+
+    conn = gen.pg_connect(args.db)
+    cr = conn.cursor()
+    try:
+        if not generated:
+            log(f"reusing the data of {args.db}: reset the recomputed fields of {reset_recomputed(cr):,} partners")
+            conn.commit()
+            conn.autocommit = True
+            cr.execute("VACUUM ANALYZE res_partner")
+            conn.autocommit = False
+        cr.execute("SHOW server_version")
+        timings["pg_version"] = cr.fetchone()[0].split()[0]
+        counts = data_counts(cr)
+        log(f"data: {counts}")
+
+        floor, floor_rows = measure_floor(cr)
+        log(f"floor: {floor:.3f} s ({floor_rows:,} groups)")
+        conn.commit()
+
+        runs = [run_in_child(args, "1. first run")]
+        distribution = tier_distribution(cr)
+        conn.commit()
+        log(f"after run 1: tiers {distribution[0]}; stages {distribution[1]}")
+        runs.append(run_in_child(args, "2. second run (no change)"))
+
+        shift = shift_revenue(cr)
+        conn.commit()
+        log(f"shifted {shift[1]:,} orders of {shift[0]:,} customers out of the window")
+        runs.append(run_in_child(args, "3. after a 5% revenue shift"))
+    finally:
+        cr.close()
+        conn.close()
+    print_report(args, counts, timings, floor, floor_rows, runs, shift, distribution)
+
+    if not args.keep_db:
+        drop_database(args.db)
+        log(f"dropped database {args.db}")
+    return None
+
+
+if __name__ == "__main__":
+    main()
