@@ -22,7 +22,6 @@ score, a logistics profile, win-back and care-plan activities.
         "data/logistics_customer_tier_data.xml",
         "data/logistics_reference_data.xml",
         "data/mail_activity_type_data.xml",
-        "data/ir_config_parameter_data.xml",
         "data/ir_cron_data.xml",
         "views/logistics_customer_tier_views.xml",
         "views/logistics_reference_views.xml",

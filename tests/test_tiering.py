@@ -116,12 +116,34 @@ def test_lifecycle_stage(age, open_deal, stage):
     assert t.lifecycle_stage(last, open_deal, TODAY, RULES) == stage
 
 
-def test_stage_rules_validation():
-    assert t.StageRules(180, 365).error() is None
-    assert t.StageRules(0, 365).error() == "stage_positive"
-    assert t.StageRules(180, -1).error() == "stage_positive"
-    assert t.StageRules(365, 365).error() == "stage_order"
-    assert t.StageRules(400, 365).error() == "stage_order"
+def _settings(**values):
+    return {"tier_window_months": 12, "active_days": 180, "dormant_days": 365, **values}
+
+
+def test_settings_validation():
+    assert t.settings_error(_settings()) is None
+    assert t.settings_error({key: spec[0] for key, spec in t.SETTINGS.items()}) is None, "defaults are valid"
+    assert t.settings_error(_settings(active_days=0)) == ("out_of_range", "active_days")
+    assert t.settings_error(_settings(dormant_days=-1)) == ("out_of_range", "dormant_days")
+    assert t.settings_error(_settings(active_days=365)) == ("stage_order", "dormant_days")
+    assert t.settings_error(_settings(active_days=400)) == ("stage_order", "dormant_days")
+    assert t.settings_error(_settings(tier_window_months=0)) == ("out_of_range", "tier_window_months")
+    assert t.settings_error(_settings(tier_window_months="12")) == ("not_integer", "tier_window_months")
+    assert t.settings_error(_settings(active_days=True)) == ("not_integer", "active_days")
+
+
+@pytest.mark.parametrize(
+    "key, absurd", [("tier_window_months", 36000), ("active_days", 400000), ("dormant_days", 400000)]
+)
+def test_settings_caps(key, absurd):
+    """Absurd windows are refused before any date computation could overflow."""
+    values = _settings(**{key: absurd})
+    if key == "active_days":
+        values["dormant_days"] = 400001
+    assert t.settings_error(values) == ("out_of_range", key)
+    low, high = t.SETTINGS[key][1:]
+    assert t.settings_error(_settings(**{key: high})) in (None, ("stage_order", "dormant_days"))
+    assert low >= 1
 
 
 def test_custom_stage_windows():

@@ -90,20 +90,43 @@ def assign_tiers(revenues, tiers):
     return result
 
 
+# The settings of the engine, one home for their defaults and bounds:
+# key (after the "logistics_crm." prefix of ir.config_parameter) -> (default, minimum, maximum).
+# The maxima keep every date computation inside the calendar (36,000 months would not be).
+SETTINGS = {
+    "tier_window_months": (12, 1, 120),
+    "active_days": (180, 1, 3650),
+    "dormant_days": (365, 2, 7300),
+}
+DEFAULT_WINDOW_MONTHS = SETTINGS["tier_window_months"][0]
+DEFAULT_ACTIVE_DAYS = SETTINGS["active_days"][0]
+DEFAULT_DORMANT_DAYS = SETTINGS["dormant_days"][0]
+
+
+def settings_error(values):
+    """Return ``(error_key, setting_key)`` for the first invalid setting, or None.
+
+    ``values`` maps the keys of :data:`SETTINGS` to whole numbers. Errors:
+    ``not_integer``, ``out_of_range`` (outside the setting's bounds) and
+    ``stage_order`` (the dormant window must be longer than the active one).
+    """
+    for key, (_default, low, high) in SETTINGS.items():
+        value = values.get(key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "not_integer", key
+        if not low <= value <= high:
+            return "out_of_range", key
+    if values["dormant_days"] <= values["active_days"]:
+        return "stage_order", "dormant_days"
+    return None
+
+
 @dataclass(frozen=True)
 class StageRules:
     """Thresholds of the lifecycle stages, in days."""
 
-    active_days: int = 180
-    dormant_days: int = 365
-
-    def error(self):
-        """Return an error key when the thresholds are inconsistent, else None."""
-        if not self.active_days or self.active_days <= 0 or not self.dormant_days or self.dormant_days <= 0:
-            return "stage_positive"
-        if self.dormant_days <= self.active_days:
-            return "stage_order"
-        return None
+    active_days: int = DEFAULT_ACTIVE_DAYS
+    dormant_days: int = DEFAULT_DORMANT_DAYS
 
 
 def days_since(last_order_date, today):

@@ -70,6 +70,16 @@ class LogisticsCustomerTier(models.Model):
         ),
     ]
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "care_interval_days" in vals:
+            # move the next planned contact of the tier's customers, in every company
+            for company in self.env["res.company"].sudo().search([]):
+                partners = self.env["res.partner"].sudo().with_company(company).search(
+                    [("logistics_tier_id", "in", self.ids)])
+                self.env["logistics.care.plan"].with_company(company)._logistics_refresh_next_contact(partners)
+        return result
+
     def _compute_partner_count(self):
         counts = dict(
             self.env["res.partner"]._read_group(

@@ -99,9 +99,9 @@ class LogisticsDemo(models.AbstractModel):
         self.env.ref("logistics_crm.partner_yiwu_trading").write(
             {"logistics_tier_id": self.env.ref("logistics_crm.customer_tier_b").id}
         )
-        partners = self.env["res.partner"]
-        partners._logistics_recompute()
-        partners.logistics_schedule_care_activities()
+        companies = self.env["res.company"].search([])
+        self.env["logistics.tier.engine"].recompute(companies)
+        self.env["logistics.care.plan"].schedule(companies)
 
     @api.model
     def _order_ages(self, rng, pattern, size):

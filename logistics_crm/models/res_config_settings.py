@@ -1,5 +1,6 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import api, fields, models
+
+from ..domain.tiering import DEFAULT_ACTIVE_DAYS, DEFAULT_DORMANT_DAYS, DEFAULT_WINDOW_MONTHS
 
 
 class ResConfigSettings(models.TransientModel):
@@ -8,19 +9,19 @@ class ResConfigSettings(models.TransientModel):
     logistics_tier_window_months = fields.Integer(
         string="Tier window (months)",
         config_parameter="logistics_crm.tier_window_months",
-        default=12,
+        default=DEFAULT_WINDOW_MONTHS,
         help="Trailing window of confirmed sales used to rank customers into tiers.",
     )
     logistics_active_days = fields.Integer(
         string="Active window (days)",
         config_parameter="logistics_crm.active_days",
-        default=180,
+        default=DEFAULT_ACTIVE_DAYS,
         help="A customer with a confirmed order within this many days is active.",
     )
     logistics_dormant_days = fields.Integer(
         string="Dormant window (days)",
         config_parameter="logistics_crm.dormant_days",
-        default=365,
+        default=DEFAULT_DORMANT_DAYS,
         help="A customer whose last order is older than the active window but within this many days "
         "is dormant; older than this, lost.",
     )
@@ -28,12 +29,11 @@ class ResConfigSettings(models.TransientModel):
     @api.constrains("logistics_tier_window_months", "logistics_active_days", "logistics_dormant_days")
     def _check_logistics_windows(self):
         for settings in self:
-            if settings.logistics_tier_window_months <= 0:
-                raise ValidationError(_("The tier window must be at least one month."))
-            if settings.logistics_active_days <= 0 or settings.logistics_dormant_days <= 0:
-                raise ValidationError(_("The active and dormant windows must be positive numbers of days."))
-            if settings.logistics_dormant_days <= settings.logistics_active_days:
-                raise ValidationError(_("The dormant window must be longer than the active window."))
+            self.env["logistics.tier.engine"]._logistics_check_settings({
+                "tier_window_months": settings.logistics_tier_window_months,
+                "active_days": settings.logistics_active_days,
+                "dormant_days": settings.logistics_dormant_days,
+            })
 
     def action_logistics_recompute_tiers(self):
         self.execute()

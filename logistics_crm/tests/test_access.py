@@ -105,23 +105,3 @@ class TestAccess(LogisticsCrmCase):
         self.mine.with_user(self.user_manager).write({"logistics_tier_id": self.tier_a.id})
         self.assertTrue(self.mine.logistics_tier_locked)
 
-    def test_multi_company_customer_figures(self):
-        """Orders of a second company count, converted into the current company's currency."""
-        currency = self.env["res.currency"].with_context(active_test=False).search(
-            [("id", "!=", self.company.currency_id.id)], limit=1)
-        currency.active = True
-        company2 = self.env["res.company"].create({"name": "Qingdao Warehousing Co.", "currency_id": currency.id})
-        currency.rate_ids = [Command.clear(), Command.create({"name": "2000-01-01", "rate": 0.5, "company_id": self.company.id})]
-        self.env.user.company_ids |= company2
-        pricelist = self.env["product.pricelist"].create(
-            {"name": "Company 2", "currency_id": currency.id, "company_id": company2.id})
-        shared = self._customer("Shared Customer Appliances")
-        self._order(shared, 50000, days_ago=3, company_id=company2.id, pricelist_id=pricelist.id)
-        self.env["res.partner"].logistics_recompute_tiers()
-        # 50 000 in company2's currency, worth 2 of ours each (rate 0.5)
-        self.assertAlmostEqual(shared.logistics_revenue_12m, 100000, places=2)
-        self.assertFalse(company2.partner_id.is_logistics_customer)
-        # a user of the first company only does not see a partner reserved to the second company
-        reserved = self._customer("Reserved to company 2", company_id=company2.id)
-        with self.assertRaises(AccessError):
-            reserved.with_user(self.user_sales).read(["logistics_tier_id"])

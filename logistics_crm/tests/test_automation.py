@@ -27,19 +27,29 @@ class TestAutomation(LogisticsCrmCase):
         self.assertTrue(self.key.activity_ids.filtered(lambda a: a.activity_type_id == care),
                         "the cron also plans the care contacts")
 
+    def _cron_call(self, batch_size):
+        """One call as Odoo's cron runner makes it: job id and a progress record in the context."""
+        cron = self.env.ref("logistics_crm.ir_cron_logistics_recompute_tiers")
+        cron, progress = cron._add_progress()
+        summary = self.env["res.partner"].with_context(cron_id=cron.id, **cron.env.context) \
+            ._cron_logistics_recompute_tiers(batch_size=batch_size)
+        return summary, progress
+
     def test_cron_batches_report_progress(self):
-        Partner = self.env["res.partner"]
-        first = Partner._cron_logistics_recompute_tiers(batch_size=1)
+        first, progress = self._cron_call(batch_size=1)
         self.assertEqual(first["written"], 1)
         self.assertGreater(first["changed"], 1)
+        self.assertEqual((progress.done, progress.remaining), (1, first["changed"] - 1))
         self.assertNotIn("care_activities", first, "care contacts wait for the last batch")
-        while True:
-            summary = Partner._cron_logistics_recompute_tiers(batch_size=1)
-            if summary["changed"] == 0:
+        for _call in range(first["changed"]):
+            summary, progress = self._cron_call(batch_size=1)
+            self.assertEqual(progress.done, 1)
+            if not progress.remaining:
                 break
-        self.assertIn("care_activities", summary)
+        self.assertIn("care_activities", summary, "the last batch's call plans the care contacts")
         self.assertEqual(self.key.logistics_tier_id, self.tier_a)
         self.assertEqual(self.small.logistics_tier_id, self.tier_b)
+        self.assertEqual(self.env["res.partner"].logistics_recompute_tiers()["changed"], 0, "every batch was written")
 
     def test_server_action(self):
         action = self.env.ref("logistics_crm.action_server_logistics_recompute_tiers")
@@ -74,7 +84,8 @@ class TestAutomation(LogisticsCrmCase):
         from odoo.api import call_kw
 
         summary = call_kw(self.env["res.partner"], "logistics_recompute_tiers", [], {})
-        self.assertEqual(set(summary), {"customers", "changed", "written", "tier_changes", "win_back"})
+        self.assertEqual(set(summary), {"customers", "changed", "written", "tier_changes", "win_back",
+                                        "skipped_orders", "failed_batches"})
         created = call_kw(self.env["res.partner"], "logistics_schedule_care_activities", [], {})
         self.assertIsInstance(created, int)
         self.assertFalse(self.env["res.partner"]._fields["logistics_tier_id"].compute,

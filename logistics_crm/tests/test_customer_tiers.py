@@ -116,27 +116,42 @@ class TestCustomerTiers(LogisticsCrmCase):
         self.assertFalse(self.shop.logistics_tier_locked)
 
     def test_tier_changes_are_tracked_in_the_chatter_once(self):
+        def tracked(partner):
+            return partner.message_ids.filtered(lambda m: m.tracking_value_ids)
+
         self.recompute()
-        messages = self.steel.message_ids.filtered(lambda m: m.tracking_value_ids)
-        self.assertEqual(len(messages), 1)
-        tier_values = messages.tracking_value_ids.filtered(lambda v: v.field_id.name == "logistics_tier_id")
-        self.assertEqual(tier_values.new_value_char, self.tier_a.display_name)
-        self.assertEqual(tier_values.new_value_integer, self.tier_a.id)
-        stage_values = messages.tracking_value_ids.filtered(lambda v: v.field_id.name == "logistics_stage")
-        self.assertEqual(stage_values.new_value_char, "Active")
-        # safe to re-run: nothing changes, nothing is written, no new message
+        self.assertEqual(self.steel.logistics_tier_id, self.tier_a)
+        # a customer's first computation is silent, as a creation is (100,000 customers would
+        # otherwise get 100,000 messages on the first day)
+        self.assertFalse(tracked(self.steel))
+        # safe to re-run: nothing changes, nothing is written, no message
         summary = self.recompute()
         self.assertEqual(summary["changed"], 0)
         self.assertEqual(summary["written"], 0)
-        self.assertEqual(len(self.steel.message_ids.filtered(lambda m: m.tracking_value_ids)), 1)
-        # a real change is tracked again: steel grows to 250 000 of 300 000, so the share
+        self.assertFalse(tracked(self.steel))
+        # a real change is tracked once: steel grows to 250 000 of 300 000, so the share
         # before coal is 83 % and coal drops to B
         self._order(self.steel, 200000, days_ago=1)
         self.recompute()
         self.assertEqual(self.coal.logistics_tier_id, self.tier_b)
-        last = self.coal.message_ids.filtered(lambda m: m.tracking_value_ids)[:1]
-        change = last.tracking_value_ids.filtered(lambda v: v.field_id.name == "logistics_tier_id")
-        self.assertEqual((change.old_value_char, change.new_value_char), (self.tier_a.display_name, self.tier_b.display_name))
+        messages = tracked(self.coal)
+        self.assertEqual(len(messages), 1)
+        change = messages.tracking_value_ids.filtered(lambda v: v.field_id.name == "logistics_tier_id")
+        self.assertEqual((change.old_value_char, change.new_value_char),
+                         (self.tier_a.display_name, self.tier_b.display_name))
+        self.assertEqual((change.old_value_integer, change.new_value_integer), (self.tier_a.id, self.tier_b.id))
+        self.assertFalse(messages.tracking_value_ids.filtered(lambda v: v.field_id.name == "logistics_stage"),
+                         "the stage did not change")
+        self.assertFalse(tracked(self.grain), "grain kept its tier and stage")
+        # a stage change is tracked with its labels: a potential customer gets a quotation
+        prospect = self._customer("Cangzhou Pipes")
+        self.recompute()
+        self._order(prospect, 1000, confirm=False)
+        self.recompute()
+        stage = tracked(prospect).tracking_value_ids.filtered(lambda v: v.field_id.name == "logistics_stage")
+        self.assertEqual((stage.old_value_char, stage.new_value_char), ("Potential", "Target"))
+        self.recompute()
+        self.assertEqual(len(tracked(prospect)), 1)
 
     def test_foreign_currency_orders_count_in_company_currency(self):
         currency = self.env["res.currency"].with_context(active_test=False).search(

@@ -1,0 +1,535 @@
+"""The tier engine: ranks each company's customers and writes what changed.
+
+One service, used by the daily cron, "Recompute now", server and automated actions
+and XML-RPC (through ``res.partner.logistics_recompute_tiers()``). Per company:
+
+1. read (a handful of set-based queries): the customers' current values for the
+   company, the company's confirmed sales in its own currency, open deals;
+2. rank and classify in memory (``domain/tiering.py``);
+3. write only the customers whose values changed, in batches, each batch in a
+   savepoint: tier, stage and churn level through ``write()`` (so automated
+   actions see them), the numeric figures with one ``UPDATE ... FROM unnest()``,
+   then chatter tracking and win-back activities.
+
+Runs of one company are serialised by a PostgreSQL advisory lock shared with the
+care planner (``_logistics_run_lock``).
+"""
+
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from psycopg2.errors import LockNotAvailable, SerializationFailure
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+from odoo.tools.mail import generate_tracking_message_id
+
+from ..domain import tiering
+
+_logger = logging.getLogger(__name__)
+
+USER_GROUP = "logistics_crm.group_logistics_crm_user"
+# first key of the two-key advisory locks taken by logistics_crm runs (second key: company id)
+RUN_LOCK_NAMESPACE = 0x10C5C4
+CHURN_MEDIUM_FROM = 35
+CHURN_HIGH_FROM = 70
+# fields written through write(): automated actions may be triggered on them
+ORM_FIELDS = ("logistics_tier_id", "logistics_tier_date", "logistics_stage", "logistics_churn_level")
+# numeric figures, written set-based (jsonb per company)
+FIGURE_COLUMNS = {
+    "revenue": ("logistics_revenue_12m", "numeric"),
+    "orders": ("logistics_order_count", "int"),
+    "last_order": ("logistics_last_order_date", "date"),
+    "risk": ("logistics_churn_risk", "int"),
+    "next_contact": ("logistics_next_contact_date", "date"),
+}
+ORM_KEYS = {"tier_id": "logistics_tier_id", "tier_date": "logistics_tier_date", "stage": "logistics_stage",
+            "level": "logistics_churn_level"}
+
+
+def churn_level(risk):
+    if risk >= CHURN_HIGH_FROM:
+        return "high"
+    if risk >= CHURN_MEDIUM_FROM:
+        return "medium"
+    return "low"
+
+
+class LogisticsTierEngine(models.AbstractModel):
+    _name = "logistics.tier.engine"
+    _description = "Logistics CRM tier engine"
+
+    # ------------------------------------------------------------------ settings
+    @api.model
+    def _logistics_settings(self):
+        """Tier window (months) and stage rules from the settings, validated (one home)."""
+        get = self.env["ir.config_parameter"].sudo().get_param  # sudo: every user's recompute reads them
+        values = {}
+        for key, (default, _low, _high) in tiering.SETTINGS.items():
+            raw = get(f"logistics_crm.{key}", default)
+            try:
+                values[key] = int(raw)
+            except (TypeError, ValueError):
+                values[key] = raw
+        self._logistics_check_settings(values)
+        return values["tier_window_months"], tiering.StageRules(values["active_days"], values["dormant_days"])
+
+    @api.model
+    def _logistics_check_settings(self, values):
+        """Raise a ValidationError a user understands when ``values`` are not valid settings."""
+        error = tiering.settings_error(values)
+        if not error:
+            return
+        kind, key = error
+        labels = {
+            "tier_window_months": _("The tier window (months)"),
+            "active_days": _("The active window (days)"),
+            "dormant_days": _("The dormant window (days)"),
+        }
+        if kind == "not_integer":
+            raise ValidationError(_("%(setting)s must be a whole number.", setting=labels[key]))
+        if kind == "out_of_range":
+            _default, low, high = tiering.SETTINGS[key]
+            raise ValidationError(_("%(setting)s must be between %(low)s and %(high)s.",
+                                    setting=labels[key], low=low, high=high))
+        raise ValidationError(_("The dormant window must be longer than the active window."))
+
+    # ------------------------------------------------------------------ run lock
+    @api.model
+    def _logistics_run_lock(self, company):
+        """Serialise the runs (cron batches, Recompute now, care planning) of ``company``.
+
+        A try-lock, never a wait: Odoo's transactions are REPEATABLE READ, so a run
+        that waited for another would work on a snapshot older than the other's
+        writes and fail with a SerializationFailure. After the lock, the company's run
+        marker is touched: if another run committed after this transaction's snapshot
+        was taken, PostgreSQL refuses that update, and the run stops with a message
+        instead of failing later on a customer row. The lock ends with the transaction.
+        """
+        cr = self.env.cr
+        cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", RUN_LOCK_NAMESPACE, company.id))
+        if not cr.fetchone()[0]:
+            raise UserError(_(
+                "The customer tiers of %(company)s are being recomputed right now (daily job, "
+                "Recompute now or care planning). Try again in a few minutes.", company=company.name))
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(SQL(
+                    """UPDATE res_company SET logistics_tier_run_at = NOW() AT TIME ZONE 'UTC'
+                        WHERE id = %s""", company.id), log_exceptions=False)
+        except (SerializationFailure, LockNotAvailable) as error:
+            raise UserError(_(
+                "Another run has just updated the customer tiers of %(company)s. Run it again to "
+                "start from its results.", company=company.name)) from error
+        company.invalidate_recordset(["logistics_tier_run_at"])
+
+    # ------------------------------------------------------------------ public entry points
+    @api.model
+    def _logistics_check_user(self):
+        if not (self.env.su or self.env.user.has_group(USER_GROUP)):
+            raise AccessError(_("Only Logistics CRM users can recompute customer tiers."))
+
+    @api.model
+    def _logistics_clean(self):
+        """The engine ignores the caller's context (``active_test``, languages, defaults...)."""
+        return self.sudo().with_context(active_test=True, lang=self.env.lang, tz=self.env.context.get("tz"))
+
+    @api.model
+    def recompute(self, companies, batch_size=5000, max_batches=None, today=None):
+        """Recompute every customer of ``companies``; return the summed summary."""
+        summary = self._logistics_empty_summary()
+        for company in companies:
+            result = self.recompute_company(company, batch_size=batch_size, max_batches=max_batches, today=today)
+            for key in summary:
+                summary[key] += result[key]
+        return summary
+
+    @api.model
+    def recompute_company(self, company, batch_size=5000, max_batches=None, today=None, skip_ids=()):
+        """Rank the customers of one company and write what changed, ``batch_size`` at a time.
+
+        A batch that fails (an automated action raising, a constraint) is rolled back to
+        its savepoint, logged and skipped; the other batches still run. Returns a summary.
+        """
+        engine = self._logistics_clean().with_company(company)
+        engine._logistics_run_lock(company)
+        plan = engine._logistics_plan(company, today=today or fields.Date.context_today(engine))
+        skip_ids = set(skip_ids)
+        changes = [change for change in plan["changes"] if change[0] not in skip_ids]
+        summary = dict(engine._logistics_empty_summary(), customers=len(plan["current"]),
+                       changed=len(changes), skipped_orders=plan["skipped_orders"])
+        failed_ids = []
+        batches = range(0, len(changes), batch_size)
+        for start in batches[:max_batches] if max_batches else batches:
+            batch = changes[start:start + batch_size]
+            try:
+                with self.env.cr.savepoint():
+                    result = engine._logistics_write_batch(company, batch, plan["tiers"], plan["rules"])
+            except Exception:
+                _logger.exception("logistics_recompute_tiers: %s: a batch of %s customers failed and was skipped "
+                                  "(first id %s)", company.name, len(batch), batch[0][0])
+                summary["failed_batches"] += 1
+                failed_ids.extend(pid for pid, _old, _new in batch)
+                self.env.invalidate_all()
+                continue
+            summary["written"] += len(batch)
+            summary["tier_changes"] += result["tier_changes"]
+            summary["win_back"] += result["win_back"]
+            # keep memory flat: drop the batch's records, messages and activities from the cache
+            self.env.invalidate_all()
+        summary["failed_ids"] = failed_ids
+        _logger.info("logistics_recompute_tiers: %s: %s", company.name,
+                     {key: value for key, value in summary.items() if key != "failed_ids"})
+        return summary
+
+    @api.model
+    def _logistics_cron(self, batch_size):
+        """The daily job: every company, then the care plan.
+
+        Run by the cron runner (``cron_id`` in the context), each call writes at most one
+        batch and reports the rest through ``ir.cron._notify_progress``: the runner commits
+        and calls again (up to 10 times a run, then it re-queues itself), so a crash loses
+        at most one batch. The runner locks the job row, so batches run one after another,
+        on whichever cron worker takes the job. Customers of a batch that failed are kept
+        aside until the next day, so the remaining batches still run. Run manually (or
+        called directly), it does every batch at once.
+        """
+        companies = self.env["res.company"].sudo().search([], order="id")
+        care_plan = self.env["logistics.care.plan"].sudo()
+        if not self.env.context.get("cron_id"):
+            summary = self.recompute(companies, batch_size=batch_size)
+            summary.pop("failed_ids", None)
+            summary["care_activities"] = care_plan.schedule(companies)
+            return summary
+        Cron = self.env["ir.cron"]
+        today = fields.Date.context_today(self)
+        for index, company in enumerate(companies):
+            skip_ids = company._logistics_tier_skipped(today)
+            try:
+                summary = self.recompute_company(company, batch_size=batch_size, max_batches=1, skip_ids=skip_ids)
+            except UserError as error:
+                # another run holds the company: try again in a few minutes rather than fail
+                _logger.info("logistics_recompute_tiers: %s: %s", company.name, error)
+                self.env.ref("logistics_crm.ir_cron_logistics_recompute_tiers")._trigger(
+                    fields.Datetime.now() + timedelta(minutes=5))
+                Cron._notify_progress(done=0, remaining=0)
+                return {"busy": company.name}
+            failed_ids = summary.pop("failed_ids")
+            if failed_ids:
+                company._logistics_tier_skip(today, skip_ids + failed_ids)
+            processed = summary["written"] + len(failed_ids)
+            if processed:
+                remaining = summary["changed"] - processed + len(companies) - index - 1
+                if not remaining:
+                    summary["care_activities"] = care_plan.schedule(companies)
+                Cron._notify_progress(done=processed, remaining=remaining)
+                return summary
+        summary = {"care_activities": care_plan.schedule(companies)}
+        Cron._notify_progress(done=0, remaining=0)
+        return summary
+
+    @api.model
+    def _logistics_empty_summary(self):
+        return {"customers": 0, "changed": 0, "written": 0, "tier_changes": 0, "win_back": 0,
+                "skipped_orders": 0, "failed_batches": 0}
+
+    # ------------------------------------------------------------------ what changes
+    @api.model
+    def _logistics_plan(self, company, today):
+        """Current values, new values and the list of changes for ``company`` (read-only)."""
+        months, rules = self._logistics_settings()
+        tiers = self.env["logistics.customer.tier"].search([])
+        tier_pairs = [(tier.id, tier.revenue_share_cutoff) for tier in tiers]
+        if tiering.validate_cutoffs([cutoff for _id, cutoff in tier_pairs]):
+            raise ValidationError(_("The tier cut-offs are not valid: fix them before recomputing."))
+
+        self.env.flush_all()
+        current = self._logistics_fetch_current(company)
+        sales, skipped_orders = self._logistics_fetch_sales(company, today, months, rules)
+        open_deals = self._logistics_fetch_open_deals(company)
+        signals = self._logistics_churn_signals(company, list(current))
+
+        pareto = tiering.assign_tiers({pid: sales[pid][0] for pid in current if pid in sales}, tier_pairs)
+        care_days = {tier.id: tier.care_interval_days for tier in tiers}
+        changes = []
+        for pid, old in current.items():
+            revenue, orders, last_order, recent, prior = sales.get(pid, (0.0, 0, None, 0, 0))
+            tier_id = old["tier_id"] if old["locked"] else pareto.get(pid)
+            tier_date = old["tier_date"] if tier_id == old["tier_id"] and old["tier_date"] else (today if tier_id else None)
+            risk = tiering.churn_risk(last_order, recent, prior, today, rules, **signals.get(pid, {}))
+            new = {
+                "tier_id": tier_id,
+                "tier_date": tier_date,
+                "stage": tiering.lifecycle_stage(last_order, pid in open_deals, today, rules),
+                "revenue": round(revenue or 0.0, 2),
+                "orders": orders or 0,
+                "last_order": last_order,
+                "risk": risk,
+                "level": churn_level(risk),
+                "next_contact": tiering.next_contact_date(old["last_contact"], care_days.get(tier_id), tier_date),
+            }
+            if any(new[key] != old[key] for key in new):
+                changes.append((pid, old, new))
+        return {"current": current, "changes": changes, "tiers": tiers, "rules": rules,
+                "skipped_orders": skipped_orders}
+
+    @api.model
+    def _logistics_churn_signals(self, company, partner_ids):
+        """Extra churn signals per customer: ``{partner_id: {"open_complaints": n, "satisfaction": x}}``.
+
+        A hook for the complaint and survey capabilities: override, call ``super()`` and
+        add your keys (the arguments of ``tiering.churn_risk``). Set-based, one query.
+        """
+        return {}
+
+    @api.model
+    def _logistics_fetch_current(self, company):
+        """Current values of ``company``'s customers, keyed by partner id (one query).
+
+        Company-dependent fields are jsonb columns keyed by company id. Customers are the
+        commercial partners shared by all companies or reserved to this one.
+        """
+        key = str(company.id)
+        self.env.cr.execute(SQL(
+            """SELECT id, (logistics_tier_id->>%(key)s)::int, (logistics_tier_locked->>%(key)s)::boolean,
+                      (logistics_tier_date->>%(key)s)::date, logistics_stage->>%(key)s,
+                      (logistics_revenue_12m->>%(key)s)::numeric, (logistics_order_count->>%(key)s)::int,
+                      (logistics_last_order_date->>%(key)s)::date, (logistics_churn_risk->>%(key)s)::int,
+                      logistics_churn_level->>%(key)s, (logistics_next_contact_date->>%(key)s)::date,
+                      (logistics_last_contact_date->>%(key)s)::date
+                 FROM res_partner
+                WHERE is_logistics_customer AND active AND (company_id IS NULL OR company_id = %(company)s)""",
+            key=key, company=company.id,
+        ))
+        return {
+            row[0]: {
+                "tier_id": row[1], "locked": bool(row[2]), "tier_date": row[3], "stage": row[4],
+                "revenue": round(float(row[5] or 0.0), 2), "orders": row[6] or 0, "last_order": row[7],
+                "risk": row[8] or 0, "level": row[9], "next_contact": row[10], "last_contact": row[11],
+            }
+            for row in self.env.cr.fetchall()
+        }
+
+    @api.model
+    def _logistics_rateless_currencies(self, company):
+        """Currencies of ``company``'s orders that have no rate at all (Odoo would count them 1:1)."""
+        self.env.cr.execute(SQL(
+            """SELECT so.currency_id, COUNT(*)
+                 FROM sale_order so
+                WHERE so.company_id = %(company)s AND so.state = 'sale' AND so.currency_id != %(currency)s
+                  AND NOT EXISTS (SELECT 1 FROM res_currency_rate r
+                                   WHERE r.currency_id = so.currency_id
+                                     AND (r.company_id IS NULL OR r.company_id = %(root)s))
+             GROUP BY so.currency_id""",
+            company=company.id, currency=company.currency_id.id, root=company.root_id.id,
+        ))
+        return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _logistics_fetch_sales(self, company, today, months, rules):
+        """Confirmed sales of ``company`` per commercial partner, one aggregate query.
+
+        SQL rather than ``_read_group``: several filtered aggregates (window revenue,
+        window count, recency, two frequency periods) in one scan of ``sale_order``.
+        Amounts are untaxed, in order currency divided by the order's currency rate,
+        i.e. in the company's currency. Orders in a currency without any rate are
+        skipped (and counted): a 1:1 conversion would rank customers on wrong amounts.
+        """
+        rateless = self._logistics_rateless_currencies(company)
+        skipped = sum(rateless.values())
+        if skipped:
+            names = self.env["res.currency"].browse(list(rateless)).mapped("name")
+            _logger.warning("logistics_recompute_tiers: %s: %s confirmed orders skipped, no rate for %s",
+                            company.name, skipped, ", ".join(names))
+        window_start = tiering.window_start(today, months)
+        recent_start = today - timedelta(days=rules.active_days)
+        prior_start = recent_start - timedelta(days=rules.active_days)
+        self.env.cr.execute(SQL(
+            """SELECT p.commercial_partner_id,
+                      SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                          FILTER (WHERE so.date_order >= %(window)s),
+                      COUNT(*) FILTER (WHERE so.date_order >= %(window)s),
+                      MAX(so.date_order)::date,
+                      COUNT(*) FILTER (WHERE so.date_order >= %(recent)s),
+                      COUNT(*) FILTER (WHERE so.date_order >= %(prior)s AND so.date_order < %(recent)s)
+                 FROM sale_order so
+                 JOIN res_partner p ON p.id = so.partner_id
+                WHERE so.state = 'sale' AND so.company_id = %(company)s
+                  AND so.currency_id != ALL(%(rateless)s)
+             GROUP BY p.commercial_partner_id""",
+            window=window_start, recent=recent_start, prior=prior_start, company=company.id,
+            rateless=list(rateless),
+        ))
+        return {row[0]: (row[1] or 0.0, row[2], row[3], row[4], row[5]) for row in self.env.cr.fetchall()}, skipped
+
+    @api.model
+    def _logistics_fetch_open_deals(self, company):
+        """Commercial partners with an open opportunity or quotation of ``company``."""
+        self.env.cr.execute(SQL(
+            """SELECT p.commercial_partner_id
+                 FROM crm_lead l
+                 JOIN res_partner p ON p.id = l.partner_id
+            LEFT JOIN crm_stage s ON s.id = l.stage_id
+                WHERE l.active AND l.type = 'opportunity' AND COALESCE(l.probability, 0) < 100
+                  AND NOT COALESCE(s.is_won, FALSE)
+                  AND (l.company_id IS NULL OR l.company_id = %(company)s)
+                UNION
+               SELECT p.commercial_partner_id
+                 FROM sale_order so
+                 JOIN res_partner p ON p.id = so.partner_id
+                WHERE so.state IN ('draft', 'sent') AND so.company_id = %(company)s""",
+            company=company.id,
+        ))
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    # ------------------------------------------------------------------ writing a batch
+    @api.model
+    def _logistics_write_batch(self, company, batch, tiers, rules):
+        """Write one batch of ``(partner_id, old, new)`` changes of ``company``."""
+        Partner = self.env["res.partner"].with_company(company).with_context(
+            # tracking: built in bulk below; children: the batch writes the contacts itself
+            tracking_disable=True, logistics_engine_write=True,
+        )
+        ids = [pid for pid, _old, _new in batch]
+        contacts = defaultdict(list)
+        for contact in Partner.search_fetch([("commercial_partner_id", "in", ids), ("id", "not in", ids)],
+                                            ["commercial_partner_id"]):
+            contacts[contact.commercial_partner_id.id].append(contact.id)
+
+        # 1. tier, stage and churn level through write(), one call per distinct set of new values:
+        #    automated actions on these fields fire for exactly the customers that changed
+        groups = defaultdict(list)
+        for pid, old, new in batch:
+            vals = tuple((ORM_KEYS[key], new[key]) for key in ORM_KEYS if new[key] != old[key])
+            if vals:
+                groups[vals].append(pid)
+        for vals, pids in groups.items():
+            records = Partner.browse(pids + [cid for pid in pids for cid in contacts[pid]])
+            records.write({fname: value if value is not None else False for fname, value in vals})
+
+        # 2. numeric figures, set-based: one UPDATE for the batch's companies and contacts
+        key = str(company.id)
+        columns = list(zip(*[(pid, *(new[name] for name in FIGURE_COLUMNS)) for pid, _old, new in batch]))
+        assignments = SQL(", ").join(
+            SQL("%(col)s = COALESCE(p.%(col)s, '{}'::jsonb) || jsonb_build_object(%(key)s, v.%(name)s)",
+                col=SQL.identifier(column), key=key, name=SQL.identifier(name))
+            for name, (column, _type) in FIGURE_COLUMNS.items()
+        )
+        arrays = SQL(", ").join(
+            SQL("%s::%s[]", list(values), SQL(sql_type))
+            for values, (_column, sql_type) in zip(columns[1:], FIGURE_COLUMNS.values())
+        )
+        self.env.cr.execute(SQL(
+            """UPDATE res_partner p SET %(assignments)s
+                 FROM unnest(%(ids)s::int[], %(arrays)s) AS v(id, %(names)s)
+                WHERE p.commercial_partner_id = v.id""",
+            assignments=assignments, ids=list(columns[0]), arrays=arrays,
+            names=SQL(", ").join(SQL.identifier(name) for name in FIGURE_COLUMNS),
+        ))
+        Partner.invalidate_model([column for column, _type in FIGURE_COLUMNS.values()])
+
+        # 3. chatter and win-back
+        tier_changes = sum(1 for _pid, old, new in batch if old["tier_id"] != new["tier_id"])
+        self._logistics_track_batch(company, batch)
+        win_back = self._logistics_win_back_batch(company, batch, tiers, rules)
+        return {"tier_changes": tier_changes, "win_back": win_back}
+
+    @api.model
+    def _logistics_track_batch(self, company, batch):
+        """Chatter messages with tracking values for the tier and stage changes of a batch.
+
+        ``write()`` ran with tracking disabled: one message per customer is built here
+        and created in one batched ``create``. Only real changes are tracked; a
+        customer's first computation (no tier nor stage before) is silent, as a
+        creation is. Only where no other company can read it: in a database of one
+        company, or on a customer reserved to ``company`` (a tier is made of this
+        company's sales, and every company's staff reads a shared partner's chatter).
+        """
+        tracked = [(pid, old, new) for pid, old, new in batch
+                   if (old["tier_id"] or old["stage"])
+                   and (old["tier_id"] != new["tier_id"] or old["stage"] != new["stage"])]
+        if tracked and self.env["res.company"].search_count([]) > 1:
+            reserved = set(self.env["res.partner"].search(
+                [("id", "in", [pid for pid, _o, _n in tracked]), ("company_id", "=", company.id)]).ids)
+            tracked = [change for change in tracked if change[0] in reserved]
+        if not tracked:
+            return 0
+        Partner = self.env["res.partner"].with_company(company)
+        Tracking = self.env["mail.tracking.value"]
+        tier_field = self.env["ir.model.fields"]._get("res.partner", "logistics_tier_id")
+        stage_field = Partner._fields["logistics_stage"]
+        stage_labels = dict(stage_field._description_selection(self.env))
+        tier_names = {
+            tier.id: tier.display_name
+            for tier in self.env["logistics.customer.tier"].with_context(active_test=False).search([])
+        }
+        # Precompute what mail.message.create() otherwise looks up once per message (reply_to,
+        # record_name, email_from, message_id), as mail.thread._message_log_batch does, and create
+        # the tracking values in one batch: 3 queries per message become a handful per batch.
+        Thread = self.env["mail.thread"]
+        author_id, email_from = Thread._message_compute_author(self.env.ref("base.partner_root").id,
+                                                               raise_on_email=False)
+        common = {
+            "model": "res.partner",
+            "message_type": "notification",
+            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+            "author_id": author_id,
+            "email_from": email_from,
+            "reply_to": Thread._notify_get_reply_to(default=email_from)[False],
+            "record_name": False,
+            "record_alias_domain_id": False,
+            "record_company_id": False,
+            "is_internal": True,
+            "email_add_signature": False,
+            "body": "",
+        }
+        messages = []
+        trackings = []
+        for pid, old, new in tracked:
+            values = []
+            if old["tier_id"] != new["tier_id"]:
+                values.append({
+                    "field_id": tier_field.id,
+                    "old_value_integer": old["tier_id"] or 0,
+                    "new_value_integer": new["tier_id"] or 0,
+                    "old_value_char": tier_names.get(old["tier_id"], ""),
+                    "new_value_char": tier_names.get(new["tier_id"], ""),
+                })
+            if old["stage"] != new["stage"]:
+                values.append(Tracking._create_tracking_values(
+                    stage_labels.get(old["stage"], ""), stage_labels.get(new["stage"], ""),
+                    "logistics_stage", {"type": "char", "string": stage_field.string}, Partner.browse(pid),
+                ))
+            messages.append({**common, "res_id": pid, "message_id": generate_tracking_message_id("message-notify")})
+            trackings.append(values)
+        records = self.env["mail.message"].create(messages)
+        Tracking.create([
+            dict(vals, mail_message_id=message_id)
+            for message_id, values in zip(records.ids, trackings)
+            for vals in values
+        ])
+        return len(tracked)
+
+    @api.model
+    def _logistics_win_back_batch(self, company, batch, tiers, rules):
+        """Win-back activity for the salesperson of valuable customers that just turned dormant."""
+        win_back_tiers = set(tiers.filtered("win_back_when_dormant").ids)
+        # only a customer seen active or target before "turns" dormant: the first computation
+        # (no stage yet) must not flood salespeople with tasks for long-dormant customers
+        turned = [pid for pid, old, new in batch
+                  if new["stage"] == tiering.STAGE_DORMANT
+                  and old["stage"] in (tiering.STAGE_ACTIVE, tiering.STAGE_TARGET)
+                  and new["tier_id"] in win_back_tiers]
+        if not turned:
+            return 0
+        partners = self.env["res.partner"].with_company(company).browse(turned)
+        return len(self.env["logistics.care.plan"]._logistics_plan_activities(
+            partners,
+            "logistics_crm.mail_activity_type_logistics_win_back",
+            lambda partner: self.env._("Win back %(customer)s", customer=partner.name),
+            lambda partner: self.env._(
+                "%(customer)s (tier %(tier)s) has not ordered for more than %(days)s days.",
+                customer=partner.name, tier=partner.logistics_tier_id.code, days=rules.active_days),
+        ))
