@@ -24,6 +24,7 @@ score, a logistics profile, win-back and care-plan activities.
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "views/logistics_customer_tier_views.xml",
+        "views/logistics_tier_history_views.xml",
         "views/logistics_reference_views.xml",
         "report/logistics_customer_analysis_views.xml",
         "views/res_partner_views.xml",

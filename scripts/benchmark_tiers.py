@@ -19,7 +19,7 @@
    time spent in SQL, peak memory increase (peak RSS over the RSS before the call;
    ``--tracemalloc`` adds the Python-heap peak at the price of a slower run), the
    summary the method returns, and a breakdown by helper method (``_logistics_fetch_*``,
-   ``assign_tiers``, ``_logistics_write_batch``, ``_logistics_track_batch``...);
+   ``assign_tiers``, ``_logistics_write_batch``, ``_logistics_history_batch``...);
 4. prints a Markdown table, and drops the database unless ``--keep-db``.
 
 Usage:
@@ -60,13 +60,15 @@ SELECT p.commercial_partner_id, SUM(l.price_subtotal)
  GROUP BY 1
 """
 
-# helper methods of res.partner timed separately (their time is included in the run's time)
+# helper methods of the tier engine (logistics.tier.engine) timed separately (their time is
+# included in the run's time)
 HELPERS = [
+    "_logistics_plan",
     "_logistics_fetch_current",
     "_logistics_fetch_sales",
     "_logistics_fetch_open_deals",
     "_logistics_write_batch",
-    "_logistics_track_batch",
+    "_logistics_history_batch",
     "_logistics_win_back_batch",
 ]
 RECOMPUTED_COLUMNS = [
@@ -75,6 +77,12 @@ RECOMPUTED_COLUMNS = [
     "logistics_churn_level", "logistics_next_contact_date",
 ]
 SHIFT_SHARE = 0.05
+COMPANY_KEY = "1"  # the generated data belongs to the first company: its key in the jsonb columns
+# The automated action that is active during the runs (unless --no-rule): on a change of the customer
+# tier, run a server action. Its code does no work of its own, so the figures show what the engine
+# pays for a rule (reading old values, filtering, one action call per changed customer); whatever
+# a real rule does (post a message, send a mail) comes on top, per changed customer.
+RULE_CODE = "tier = record.logistics_tier_id"
 
 
 def log(message):
@@ -124,6 +132,34 @@ def reset_recomputed(cr):
              WHERE commercial_partner_id IN (SELECT id FROM res_partner WHERE is_logistics_customer)"""
     )
     return cr.rowcount
+
+
+def set_rule(args):
+    """Create (or re-activate) the benchmark's automated action on tier changes."""
+    env = gen.open_env(args.db, args.addons_path)
+    try:
+        Automation = env["base.automation"].with_context(active_test=False)
+        rule = Automation.search([("name", "=", "Benchmark: customer tier changed")])
+        if not rule:
+            action = env["ir.actions.server"].create({
+                "name": "Benchmark: customer tier changed",
+                "model_id": env["ir.model"]._get_id("res.partner"),
+                "state": "code",
+                "code": RULE_CODE,
+            })
+            rule = Automation.create({
+                "name": "Benchmark: customer tier changed",
+                "model_id": env["ir.model"]._get_id("res.partner"),
+                "trigger": "on_create_or_write",
+                "trigger_field_ids": [(4, env["ir.model.fields"]._get("res.partner", "logistics_tier_id").id)],
+                "action_server_ids": [(4, action.id)],
+            })
+        rule.active = True
+        name = rule.name
+        env.cr.commit()
+    finally:
+        env.cr.close()
+    return f"'{name}' (trigger field: customer tier; code: {RULE_CODE})"
 
 
 def data_counts(cr):
@@ -202,9 +238,11 @@ class Breakdown:
         self.odoo = odoo
         self.stats = {}
         self.depth = 0
-        partner_cls = type(env["res.partner"])
+        engine_cls = type(env["logistics.tier.engine"])
         for name in HELPERS:
-            setattr(partner_cls, name, self._wrap(name, getattr(partner_cls, name)))
+            setattr(engine_cls, name, self._wrap(name, getattr(engine_cls, name)))
+        automation_cls = type(env["base.automation"])
+        automation_cls._process = self._wrap("base.automation._process", automation_cls._process, nested=True)
         tiering.assign_tiers = self._wrap("tiering.assign_tiers", tiering.assign_tiers)
         message_cls = type(env["mail.message"])
         message_cls.create = self._wrap("mail.message.create", message_cls.create, nested=True)
@@ -312,17 +350,18 @@ def shift_revenue(cr, share=SHIFT_SHARE):
     cr.execute(
         """WITH chosen AS (
                SELECT id FROM res_partner
-                WHERE is_logistics_customer AND active AND logistics_revenue_12m > 0
+                WHERE is_logistics_customer AND active AND (logistics_revenue_12m->>%(key)s)::numeric > 0
                 ORDER BY md5(id::text)
                 LIMIT (SELECT CEIL(COUNT(*) * %(share)s) FROM res_partner
-                        WHERE is_logistics_customer AND active AND logistics_revenue_12m > 0))
+                        WHERE is_logistics_customer AND active
+                          AND (logistics_revenue_12m->>%(key)s)::numeric > 0))
            UPDATE sale_order so
               SET date_order = so.date_order - INTERVAL '12 months'
              FROM res_partner p
             WHERE p.id = so.partner_id AND p.commercial_partner_id IN (SELECT id FROM chosen)
               AND so.state = 'sale' AND so.date_order >= (NOW() AT TIME ZONE 'UTC') - INTERVAL '12 months'
         RETURNING p.commercial_partner_id""",
-        {"share": share},
+        {"share": share, "key": COMPANY_KEY},
     )
     rows = cr.fetchall()
     return len({row[0] for row in rows}), len(rows)
@@ -331,13 +370,13 @@ def shift_revenue(cr, share=SHIFT_SHARE):
 def tier_distribution(cr):
     cr.execute(
         """SELECT COALESCE(t.code, '-'), COUNT(*) FROM res_partner p
-        LEFT JOIN logistics_customer_tier t ON t.id = p.logistics_tier_id
-            WHERE p.is_logistics_customer AND p.active GROUP BY 1 ORDER BY 1"""
+        LEFT JOIN logistics_customer_tier t ON t.id = (p.logistics_tier_id->>%s)::int
+            WHERE p.is_logistics_customer AND p.active GROUP BY 1 ORDER BY 1""", (COMPANY_KEY,)
     )
     tiers = ", ".join(f"{code}: {count:,}" for code, count in cr.fetchall())
     cr.execute(
-        """SELECT COALESCE(logistics_stage, '-'), COUNT(*) FROM res_partner
-            WHERE is_logistics_customer AND active GROUP BY 1 ORDER BY 2 DESC"""
+        """SELECT COALESCE(logistics_stage->>%s, '-'), COUNT(*) FROM res_partner
+            WHERE is_logistics_customer AND active GROUP BY 1 ORDER BY 2 DESC""", (COMPANY_KEY,)
     )
     stages = ", ".join(f"{stage}: {count:,}" for stage, count in cr.fetchall())
     return tiers, stages
@@ -383,6 +422,8 @@ def print_report(args, counts, timings, floor, floor_rows, runs, shift, distribu
     print(f"Run 3 follows a shift of {shift[1]:,} orders of {shift[0]:,} customers "
           f"({SHIFT_SHARE:.0%} of those with revenue) out of the window.")
     print(f"After run 1: tiers {distribution[0]}; stages {distribution[1]}.")
+    rule = "none" if args.no_rule else f"on tier changes, code `{RULE_CODE}`"
+    print(f"Automated action active during the runs: {rule}.")
     print()
     print("Breakdown by helper (inclusive wall time; `of which` rows are inside the helper above them):")
     print()
@@ -393,8 +434,9 @@ def print_report(args, counts, timings, floor, floor_rows, runs, shift, distribu
         for name in run["breakdown"]:
             if name not in names:
                 names.append(name)
-    order = ["env.flush_all", "_logistics_fetch_current", "_logistics_fetch_sales", "_logistics_fetch_open_deals",
-             "tiering.assign_tiers", "_logistics_write_batch", "_logistics_track_batch", "mail.message.create",
+    order = ["env.flush_all", "_logistics_plan", "_logistics_fetch_current", "_logistics_fetch_sales", "_logistics_fetch_open_deals",
+             "tiering.assign_tiers", "_logistics_write_batch", "base.automation._process",
+             "_logistics_history_batch", "mail.message.create",
              "_logistics_win_back_batch", "mail.activity.create"]
     names.sort(key=lambda n: order.index(n) if n in order else len(order))
     for name in names:
@@ -403,7 +445,7 @@ def print_report(args, counts, timings, floor, floor_rows, runs, shift, distribu
             stat = run["breakdown"].get(name)
             cells.append(f"{stat['time']:.2f} s, {stat['queries']:,} q ({stat['sql']:.2f} s SQL), "
                          f"{stat['calls']}x" if stat else "-")
-        label = f"of which {name}" if name.endswith(".create") else name
+        label = f"of which {name}" if name.endswith((".create", "._process")) else name
         print(f"| {label} | " + " | ".join(cells) + " |")
     cells = []
     for run in runs:
@@ -430,6 +472,8 @@ def build_parser():
                         help="reuse the database if it exists (no install; no generation if it holds data)")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="also measure the Python-heap peak (slows the runs down)")
+    parser.add_argument("--no-rule", action="store_true",
+                        help="measure without the automated action on tier changes")
     parser.add_argument("--addons-path", help="Odoo addons path (default: as scripts/lib.sh computes it)")
     parser.add_argument("--child-run", help=argparse.SUPPRESS)  # internal: measure one run in this process
     parser.add_argument("--result-file", help=argparse.SUPPRESS)
@@ -476,6 +520,7 @@ def main(argv=None):
         counts = data_counts(cr)
         log(f"data: {counts}")
 
+        log("automated action on tier changes: " + ("none (--no-rule)" if args.no_rule else set_rule(args)))
         floor, floor_rows = measure_floor(cr)
         log(f"floor: {floor:.3f} s ({floor_rows:,} groups)")
         conn.commit()

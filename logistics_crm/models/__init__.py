@@ -4,6 +4,7 @@ from . import logistics_service_type
 from . import logistics_tier_engine
 from . import logistics_care_plan
 from . import res_partner
+from . import logistics_tier_history
 from . import res_company
 from . import mail_activity
 from . import res_config_settings

@@ -62,7 +62,7 @@ class LogisticsCarePlan(models.AbstractModel):
 
     # ------------------------------------------------------------------ care contacts
     @api.model
-    def schedule(self, companies, limit=None):
+    def _logistics_schedule(self, companies, limit=None):
         """Plan a care contact for every customer of ``companies`` whose next planned contact is due."""
         if not (self.env.su or self.env.user.has_group(USER_GROUP)):
             raise AccessError(_("Only Logistics CRM users can plan care contacts."))

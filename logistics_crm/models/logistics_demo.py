@@ -100,8 +100,8 @@ class LogisticsDemo(models.AbstractModel):
             {"logistics_tier_id": self.env.ref("logistics_crm.customer_tier_b").id}
         )
         companies = self.env["res.company"].search([])
-        self.env["logistics.tier.engine"].recompute(companies)
-        self.env["logistics.care.plan"].schedule(companies)
+        self.env["logistics.tier.engine"]._logistics_recompute(companies)
+        self.env["logistics.care.plan"]._logistics_schedule(companies)
 
     @api.model
     def _order_ages(self, rng, pattern, size):

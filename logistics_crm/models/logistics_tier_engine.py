@@ -9,7 +9,7 @@ and XML-RPC (through ``res.partner.logistics_recompute_tiers()``). Per company:
 3. write only the customers whose values changed, in batches, each batch in a
    savepoint: tier, stage and churn level through ``write()`` (so automated
    actions see them), the numeric figures with one ``UPDATE ... FROM unnest()``,
-   then chatter tracking and win-back activities.
+   then the tier history lines and win-back activities.
 
 Runs of one company are serialised by a PostgreSQL advisory lock shared with the
 care planner (``_logistics_run_lock``).
@@ -24,7 +24,6 @@ from psycopg2.errors import LockNotAvailable, SerializationFailure
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
-from odoo.tools.mail import generate_tracking_message_id
 
 from ..domain import tiering
 
@@ -137,17 +136,17 @@ class LogisticsTierEngine(models.AbstractModel):
         return self.sudo().with_context(active_test=True, lang=self.env.lang, tz=self.env.context.get("tz"))
 
     @api.model
-    def recompute(self, companies, batch_size=5000, max_batches=None, today=None):
+    def _logistics_recompute(self, companies, batch_size=5000, max_batches=None, today=None):
         """Recompute every customer of ``companies``; return the summed summary."""
         summary = self._logistics_empty_summary()
         for company in companies:
-            result = self.recompute_company(company, batch_size=batch_size, max_batches=max_batches, today=today)
+            result = self._logistics_recompute_company(company, batch_size=batch_size, max_batches=max_batches, today=today)
             for key in summary:
                 summary[key] += result[key]
         return summary
 
     @api.model
-    def recompute_company(self, company, batch_size=5000, max_batches=None, today=None, skip_ids=()):
+    def _logistics_recompute_company(self, company, batch_size=5000, max_batches=None, today=None, skip_ids=()):
         """Rank the customers of one company and write what changed, ``batch_size`` at a time.
 
         A batch that fails (an automated action raising, a constraint) is rolled back to
@@ -199,16 +198,16 @@ class LogisticsTierEngine(models.AbstractModel):
         companies = self.env["res.company"].sudo().search([], order="id")
         care_plan = self.env["logistics.care.plan"].sudo()
         if not self.env.context.get("cron_id"):
-            summary = self.recompute(companies, batch_size=batch_size)
+            summary = self._logistics_recompute(companies, batch_size=batch_size)
             summary.pop("failed_ids", None)
-            summary["care_activities"] = care_plan.schedule(companies)
+            summary["care_activities"] = care_plan._logistics_schedule(companies)
             return summary
         Cron = self.env["ir.cron"]
         today = fields.Date.context_today(self)
         for index, company in enumerate(companies):
             skip_ids = company._logistics_tier_skipped(today)
             try:
-                summary = self.recompute_company(company, batch_size=batch_size, max_batches=1, skip_ids=skip_ids)
+                summary = self._logistics_recompute_company(company, batch_size=batch_size, max_batches=1, skip_ids=skip_ids)
             except UserError as error:
                 # another run holds the company: try again in a few minutes rather than fail
                 _logger.info("logistics_recompute_tiers: %s: %s", company.name, error)
@@ -223,10 +222,10 @@ class LogisticsTierEngine(models.AbstractModel):
             if processed:
                 remaining = summary["changed"] - processed + len(companies) - index - 1
                 if not remaining:
-                    summary["care_activities"] = care_plan.schedule(companies)
+                    summary["care_activities"] = care_plan._logistics_schedule(companies)
                 Cron._notify_progress(done=processed, remaining=remaining)
                 return summary
-        summary = {"care_activities": care_plan.schedule(companies)}
+        summary = {"care_activities": care_plan._logistics_schedule(companies)}
         Cron._notify_progress(done=0, remaining=0)
         return summary
 
@@ -389,7 +388,7 @@ class LogisticsTierEngine(models.AbstractModel):
     def _logistics_write_batch(self, company, batch, tiers, rules):
         """Write one batch of ``(partner_id, old, new)`` changes of ``company``."""
         Partner = self.env["res.partner"].with_company(company).with_context(
-            # tracking: built in bulk below; children: the batch writes the contacts itself
+            # tracking: the history lines below; children: the batch writes the contacts itself
             tracking_disable=True, logistics_engine_write=True,
         )
         ids = [pid for pid, _old, _new in batch]
@@ -430,87 +429,36 @@ class LogisticsTierEngine(models.AbstractModel):
         ))
         Partner.invalidate_model([column for column, _type in FIGURE_COLUMNS.values()])
 
-        # 3. chatter and win-back
+        # 3. history and win-back
         tier_changes = sum(1 for _pid, old, new in batch if old["tier_id"] != new["tier_id"])
-        self._logistics_track_batch(company, batch)
+        self._logistics_history_batch(company, batch)
         win_back = self._logistics_win_back_batch(company, batch, tiers, rules)
         return {"tier_changes": tier_changes, "win_back": win_back}
 
     @api.model
-    def _logistics_track_batch(self, company, batch):
-        """Chatter messages with tracking values for the tier and stage changes of a batch.
+    def _logistics_history_batch(self, company, batch):
+        """One tier history line per customer of the batch whose tier or stage changed.
 
-        ``write()`` ran with tracking disabled: one message per customer is built here
-        and created in one batched ``create``. Only real changes are tracked; a
-        customer's first computation (no tier nor stage before) is silent, as a
-        creation is. Only where no other company can read it: in a database of one
-        company, or on a customer reserved to ``company`` (a tier is made of this
-        company's sales, and every company's staff reads a shared partner's chatter).
+        Lines belong to ``company`` (a record rule keeps them to its staff), unlike chatter
+        messages, which every company's staff reads on a shared customer. One batched
+        ``create`` of a lean model: 3,000 lines cost what 300 chatter messages would.
         """
-        tracked = [(pid, old, new) for pid, old, new in batch
-                   if (old["tier_id"] or old["stage"])
-                   and (old["tier_id"] != new["tier_id"] or old["stage"] != new["stage"])]
-        if tracked and self.env["res.company"].search_count([]) > 1:
-            reserved = set(self.env["res.partner"].search(
-                [("id", "in", [pid for pid, _o, _n in tracked]), ("company_id", "=", company.id)]).ids)
-            tracked = [change for change in tracked if change[0] in reserved]
-        if not tracked:
-            return 0
-        Partner = self.env["res.partner"].with_company(company)
-        Tracking = self.env["mail.tracking.value"]
-        tier_field = self.env["ir.model.fields"]._get("res.partner", "logistics_tier_id")
-        stage_field = Partner._fields["logistics_stage"]
-        stage_labels = dict(stage_field._description_selection(self.env))
-        tier_names = {
-            tier.id: tier.display_name
-            for tier in self.env["logistics.customer.tier"].with_context(active_test=False).search([])
-        }
-        # Precompute what mail.message.create() otherwise looks up once per message (reply_to,
-        # record_name, email_from, message_id), as mail.thread._message_log_batch does, and create
-        # the tracking values in one batch: 3 queries per message become a handful per batch.
-        Thread = self.env["mail.thread"]
-        author_id, email_from = Thread._message_compute_author(self.env.ref("base.partner_root").id,
-                                                               raise_on_email=False)
-        common = {
-            "model": "res.partner",
-            "message_type": "notification",
-            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
-            "author_id": author_id,
-            "email_from": email_from,
-            "reply_to": Thread._notify_get_reply_to(default=email_from)[False],
-            "record_name": False,
-            "record_alias_domain_id": False,
-            "record_company_id": False,
-            "is_internal": True,
-            "email_add_signature": False,
-            "body": "",
-        }
-        messages = []
-        trackings = []
-        for pid, old, new in tracked:
-            values = []
-            if old["tier_id"] != new["tier_id"]:
-                values.append({
-                    "field_id": tier_field.id,
-                    "old_value_integer": old["tier_id"] or 0,
-                    "new_value_integer": new["tier_id"] or 0,
-                    "old_value_char": tier_names.get(old["tier_id"], ""),
-                    "new_value_char": tier_names.get(new["tier_id"], ""),
-                })
-            if old["stage"] != new["stage"]:
-                values.append(Tracking._create_tracking_values(
-                    stage_labels.get(old["stage"], ""), stage_labels.get(new["stage"], ""),
-                    "logistics_stage", {"type": "char", "string": stage_field.string}, Partner.browse(pid),
-                ))
-            messages.append({**common, "res_id": pid, "message_id": generate_tracking_message_id("message-notify")})
-            trackings.append(values)
-        records = self.env["mail.message"].create(messages)
-        Tracking.create([
-            dict(vals, mail_message_id=message_id)
-            for message_id, values in zip(records.ids, trackings)
-            for vals in values
-        ])
-        return len(tracked)
+        lines = [
+            {
+                "company_id": company.id,
+                "partner_id": pid,
+                "old_tier_id": old["tier_id"],
+                "new_tier_id": new["tier_id"],
+                "old_stage": old["stage"],
+                "new_stage": new["stage"],
+                "revenue": new["revenue"],
+                "origin": "recompute",
+            }
+            for pid, old, new in batch
+            if old["tier_id"] != new["tier_id"] or old["stage"] != new["stage"]
+        ]
+        self.env["logistics.tier.history"].create(lines)
+        return len(lines)
 
     @api.model
     def _logistics_win_back_batch(self, company, batch, tiers, rules):

@@ -26,6 +26,8 @@ class ResConfigSettings(models.TransientModel):
         "is dormant; older than this, lost.",
     )
 
+    logistics_tier_run_at = fields.Datetime(related="company_id.logistics_tier_run_at")
+
     @api.constrains("logistics_tier_window_months", "logistics_active_days", "logistics_dormant_days")
     def _check_logistics_windows(self):
         for settings in self:

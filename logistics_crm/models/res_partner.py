@@ -184,6 +184,14 @@ class ResPartner(models.Model):
         help="Last care contact (or the day the customer entered its tier) plus the tier's care interval.",
     )
 
+    logistics_tier_history_ids = fields.One2many(
+        "logistics.tier.history", "partner_id",
+        string="Tier history",
+        groups=USER_GROUP,
+        copy=False,
+        help="The customer's tier and stage changes in the companies you work in.",
+    )
+
     _sql_constraints = [
         (
             "logistics_volumes_positive",
@@ -235,18 +243,42 @@ class ResPartner(models.Model):
     def write(self, vals):
         if self.env.context.get("logistics_engine_write") or self.env.context.get("logistics_care_refresh"):
             return super().write(vals)  # the engine and the care planner compute every value themselves
+        old_tiers = {}
         if self._logistics_tier_override_in(vals):
             self._logistics_check_tier_override()
             if "logistics_tier_id" in vals:
                 # a tier set by hand is kept by the recomputation
                 if vals["logistics_tier_id"] and "logistics_tier_locked" not in vals:
                     vals["logistics_tier_locked"] = True
-                if any(partner.logistics_tier_id.id != vals["logistics_tier_id"] for partner in self.sudo()):
+                # sudo: the stored values, whatever fields the caller may read
+                old_tiers = {partner: (partner.logistics_tier_id, partner.logistics_stage)
+                             for partner in self.sudo().filtered("is_logistics_customer")}
+                if any(tier.id != vals["logistics_tier_id"] for tier, _stage in old_tiers.values()):
                     vals.setdefault("logistics_tier_date", fields.Date.context_today(self))
         result = super().write(vals)
+        if old_tiers:
+            self._logistics_log_manual_tier(old_tiers)
         if CARE_FIELDS & vals.keys():
             self.env["logistics.care.plan"]._logistics_refresh_next_contact(self.filtered("is_logistics_customer"))
         return result
+
+    def _logistics_log_manual_tier(self, old_tiers):
+        """Tier history lines for a tier set by hand (current company)."""
+        self.env["logistics.tier.history"].sudo().create([  # sudo: history is written by the system only
+            {
+                "company_id": self.env.company.id,
+                "partner_id": partner.id,
+                "old_tier_id": tier.id,
+                "new_tier_id": partner.logistics_tier_id.id,
+                "old_stage": stage,
+                "new_stage": stage,
+                "revenue": partner.logistics_revenue_12m,
+                "origin": "manual",
+                "user_id": self.env.user.id,
+            }
+            for partner, (tier, stage) in old_tiers.items()
+            if partner.logistics_tier_id != tier
+        ])
 
     def _logistics_tier_override_in(self, vals):
         """Whether ``vals`` really changes the tier or its lock (forms also send unchanged values)."""
@@ -300,7 +332,7 @@ class ResPartner(models.Model):
         """
         engine = self.env["logistics.tier.engine"]
         engine._logistics_check_user()
-        summary = engine.recompute(self.env.companies, batch_size=batch_size)
+        summary = engine._logistics_recompute(self.env.companies, batch_size=batch_size)
         summary.pop("failed_ids", None)
         return summary
 
@@ -352,7 +384,7 @@ class ResPartner(models.Model):
         caller's companies. Skips customers without an internal salesperson and those
         that already have an open care activity. Returns the number of activities created.
         """
-        return self.env["logistics.care.plan"].schedule(self.env.companies, limit=limit)
+        return self.env["logistics.care.plan"]._logistics_schedule(self.env.companies, limit=limit)
 
     def _logistics_register_contact(self, contact_date=None):
         """Record a care contact on the commercial partners of ``self`` (moves the next planned contact)."""

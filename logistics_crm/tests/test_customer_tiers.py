@@ -115,43 +115,51 @@ class TestCustomerTiers(LogisticsCrmCase):
         self.assertEqual(self.shop.logistics_tier_id, self.tier_c)
         self.assertFalse(self.shop.logistics_tier_locked)
 
-    def test_tier_changes_are_tracked_in_the_chatter_once(self):
-        def tracked(partner):
-            return partner.message_ids.filtered(lambda m: m.tracking_value_ids)
+    def test_tier_changes_are_kept_in_the_history_once(self):
+        def history(partner):
+            return self.env["logistics.tier.history"].search([("partner_id", "=", partner.id)])
 
         self.recompute()
-        self.assertEqual(self.steel.logistics_tier_id, self.tier_a)
-        # a customer's first computation is silent, as a creation is (100,000 customers would
-        # otherwise get 100,000 messages on the first day)
-        self.assertFalse(tracked(self.steel))
-        # safe to re-run: nothing changes, nothing is written, no message
+        first = history(self.steel)
+        self.assertEqual(len(first), 1, "the first computation starts the history")
+        self.assertEqual((first.old_tier_id, first.new_tier_id), (self.tier_a.browse(), self.tier_a))
+        self.assertEqual((first.old_stage, first.new_stage, first.origin), (False, "active", "recompute"))
+        self.assertEqual((first.company_id, first.date, first.revenue), (self.company, self.today, 50000))
+        self.assertEqual(self.steel.logistics_tier_history_ids, first)
+        # safe to re-run: nothing changes, nothing is written, no new line
         summary = self.recompute()
         self.assertEqual(summary["changed"], 0)
         self.assertEqual(summary["written"], 0)
-        self.assertFalse(tracked(self.steel))
-        # a real change is tracked once: steel grows to 250 000 of 300 000, so the share
+        self.assertEqual(history(self.steel), first)
+        # a real change is kept once: steel grows to 250 000 of 300 000, so the share
         # before coal is 83 % and coal drops to B
         self._order(self.steel, 200000, days_ago=1)
         self.recompute()
         self.assertEqual(self.coal.logistics_tier_id, self.tier_b)
-        messages = tracked(self.coal)
-        self.assertEqual(len(messages), 1)
-        change = messages.tracking_value_ids.filtered(lambda v: v.field_id.name == "logistics_tier_id")
-        self.assertEqual((change.old_value_char, change.new_value_char),
-                         (self.tier_a.display_name, self.tier_b.display_name))
-        self.assertEqual((change.old_value_integer, change.new_value_integer), (self.tier_a.id, self.tier_b.id))
-        self.assertFalse(messages.tracking_value_ids.filtered(lambda v: v.field_id.name == "logistics_stage"),
-                         "the stage did not change")
-        self.assertFalse(tracked(self.grain), "grain kept its tier and stage")
-        # a stage change is tracked with its labels: a potential customer gets a quotation
+        moved = history(self.coal)[:1]
+        self.assertEqual(len(history(self.coal)), 2)
+        self.assertEqual((moved.old_tier_id, moved.new_tier_id, moved.tier_changed), (self.tier_a, self.tier_b, True))
+        self.assertEqual((moved.old_stage, moved.new_stage), ("active", "active"))
+        self.assertEqual(len(history(self.grain)), 1, "grain kept its tier and stage")
+        # a stage change is kept too: a potential customer gets a quotation
         prospect = self._customer("Cangzhou Pipes")
         self.recompute()
         self._order(prospect, 1000, confirm=False)
         self.recompute()
-        stage = tracked(prospect).tracking_value_ids.filtered(lambda v: v.field_id.name == "logistics_stage")
-        self.assertEqual((stage.old_value_char, stage.new_value_char), ("Potential", "Target"))
+        line = history(prospect)[:1]
+        self.assertEqual((line.old_stage, line.new_stage, line.tier_changed), ("potential", "target", False))
         self.recompute()
-        self.assertEqual(len(tracked(prospect)), 1)
+        self.assertEqual(len(history(prospect)), 2)
+        # a tier set by hand is kept too, with who set it
+        self.shop.with_user(self.user_manager).write({"logistics_tier_id": self.tier_a.id})
+        manual = history(self.shop)[:1]
+        self.assertEqual((manual.origin, manual.user_id, manual.new_tier_id), ("manual", self.user_manager, self.tier_a))
+        self.assertEqual(manual.old_tier_id, self.tier_c)
+        # the chatter keeps Odoo's own tracking of the manual change (posted when the transaction commits)
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.assertTrue(self.shop.message_ids.tracking_value_ids.filtered(
+            lambda v: v.field_id.name == "logistics_tier_id"))
 
     def test_foreign_currency_orders_count_in_company_currency(self):
         currency = self.env["res.currency"].with_context(active_test=False).search(

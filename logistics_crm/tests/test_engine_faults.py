@@ -219,3 +219,29 @@ class TestRecomputeNowOnALargeBase(LogisticsCrmCase):
         result = self.env["res.partner"].with_user(self.user_sales).action_logistics_recompute_tiers()
         self.assertEqual(result["params"]["title"], "Tiers recomputed")
         self.assertTrue(customer.logistics_tier_id)
+
+
+@tagged("post_install", "-at_install", "logistics_crm")
+class TestChurnSignalsHook(LogisticsCrmCase):
+    """Complaints and surveys feed churn risk through ``_logistics_churn_signals()``, chained by super()."""
+
+    def test_signals_of_an_extension_move_the_churn_risk(self):
+        customer = self._customer("Complaining Customer")
+        self._order(customer, 1000, days_ago=90)
+        self.recompute()
+        base_risk = customer.logistics_churn_risk
+        engine_cls = type(self.env["logistics.tier.engine"])
+        original = engine_cls._logistics_churn_signals
+
+        def with_complaints(engine, company, partner_ids):
+            # what the complaint capability's override will do: call super(), add its key
+            signals = original(engine, company, partner_ids)
+            signals.setdefault(customer.id, {})["open_complaints"] = 2
+            return signals
+
+        with patch.object(engine_cls, "_logistics_churn_signals", with_complaints):
+            summary = self.recompute()
+        self.assertEqual(customer.logistics_churn_risk, base_risk + 10, "two open complaints add 10 points")
+        self.assertGreaterEqual(summary["changed"], 1)
+        self.assertEqual(self.recompute()["changed"], 1, "without the signal the risk falls back")
+        self.assertEqual(customer.logistics_churn_risk, base_risk)
