@@ -71,6 +71,8 @@ HELPERS = [
     "_logistics_history_batch",
     "_logistics_win_back_batch",
 ]
+NESTED_HELPERS = {"_logistics_fetch_current", "_logistics_fetch_sales", "_logistics_fetch_open_deals",
+                  "tiering.assign_tiers"}
 RECOMPUTED_COLUMNS = [
     "logistics_tier_id", "logistics_tier_date", "logistics_stage", "logistics_revenue_12m",
     "logistics_order_count", "logistics_last_order_date", "logistics_churn_risk",
@@ -103,6 +105,13 @@ def drop_database(dbname):
 def install(dbname, addons_path):
     cmd = [sys.executable, "-c", ODOO_MAIN, *gen.odoo_server_args(addons_path), "-d", dbname,
            "-i", "logistics_crm", "--without-demo=all", "--stop-after-init"]
+    subprocess.run(cmd, check=True)
+
+
+def update(dbname, addons_path):
+    """Bring a reused database to the addon's current code (-u logistics_crm)."""
+    cmd = [sys.executable, "-c", ODOO_MAIN, *gen.odoo_server_args(addons_path), "-d", dbname,
+           "-u", "logistics_crm", "--stop-after-init"]
     subprocess.run(cmd, check=True)
 
 
@@ -240,10 +249,11 @@ class Breakdown:
         self.depth = 0
         engine_cls = type(env["logistics.tier.engine"])
         for name in HELPERS:
-            setattr(engine_cls, name, self._wrap(name, getattr(engine_cls, name)))
+            # the fetches run inside _logistics_plan: shown as "of which" rows
+            setattr(engine_cls, name, self._wrap(name, getattr(engine_cls, name), nested=name in NESTED_HELPERS))
         automation_cls = type(env["base.automation"])
         automation_cls._process = self._wrap("base.automation._process", automation_cls._process, nested=True)
-        tiering.assign_tiers = self._wrap("tiering.assign_tiers", tiering.assign_tiers)
+        tiering.assign_tiers = self._wrap("tiering.assign_tiers", tiering.assign_tiers, nested=True)
         message_cls = type(env["mail.message"])
         message_cls.create = self._wrap("mail.message.create", message_cls.create, nested=True)
         activity_cls = type(env["mail.activity"])
@@ -383,6 +393,10 @@ def tier_distribution(cr):
 
 
 # ---------------------------------------------------------------------------- report
+def run_nested(runs, name):
+    return any(run["breakdown"].get(name, {}).get("nested") for run in runs)
+
+
 def mib(value):
     return f"{value / 2**20:,.0f} MiB" if value is not None else "n/a"
 
@@ -419,6 +433,9 @@ def print_report(args, counts, timings, floor, floor_rows, runs, shift, distribu
     if before:
         print(f"Each run ran in a fresh process holding {mib(min(before))}-{mib(max(before))} RSS before the call "
               "(Odoo registry loaded).")
+    failed = sum(run["summary"].get("failed_batches", 0) for run in runs)
+    if failed:
+        print(f"**WARNING: {failed} batches FAILED during the runs (see the log above): these figures are not valid.**")
     print(f"Run 3 follows a shift of {shift[1]:,} orders of {shift[0]:,} customers "
           f"({SHIFT_SHARE:.0%} of those with revenue) out of the window.")
     print(f"After run 1: tiers {distribution[0]}; stages {distribution[1]}.")
@@ -445,7 +462,7 @@ def print_report(args, counts, timings, floor, floor_rows, runs, shift, distribu
             stat = run["breakdown"].get(name)
             cells.append(f"{stat['time']:.2f} s, {stat['queries']:,} q ({stat['sql']:.2f} s SQL), "
                          f"{stat['calls']}x" if stat else "-")
-        label = f"of which {name}" if name.endswith((".create", "._process")) else name
+        label = f"of which {name}" if run_nested(runs, name) else name
         print(f"| {label} | " + " | ".join(cells) + " |")
     cells = []
     for run in runs:
@@ -497,6 +514,9 @@ def main(argv=None):
         install(args.db, args.addons_path)
         timings["install"] = time.perf_counter() - t0
         log(f"installed in {timings['install']:.0f} s")
+    else:
+        log(f"updating logistics_crm in {args.db} ...")
+        update(args.db, args.addons_path)
     generated = False
     if not has_generated_data(args.db):
         log(f"generating {args.partners:,} customers, {args.orders:,} orders, {args.lines:,} lines ...")

@@ -34,18 +34,19 @@ USER_GROUP = "logistics_crm.group_logistics_crm_user"
 RUN_LOCK_NAMESPACE = 0x10C5C4
 CHURN_MEDIUM_FROM = 35
 CHURN_HIGH_FROM = 70
-# fields written through write(): automated actions may be triggered on them
-ORM_FIELDS = ("logistics_tier_id", "logistics_tier_date", "logistics_stage", "logistics_churn_level")
-# numeric figures, written set-based (jsonb per company)
+# numeric figures and dates derived from them, written set-based (jsonb per company); tier, stage and
+# churn level (ORM_KEYS) go through write(): automated actions may be triggered on them
 FIGURE_COLUMNS = {
+    "tier_date": ("logistics_tier_date", "date"),
     "revenue": ("logistics_revenue_12m", "numeric"),
     "orders": ("logistics_order_count", "int"),
     "last_order": ("logistics_last_order_date", "date"),
     "risk": ("logistics_churn_risk", "int"),
     "next_contact": ("logistics_next_contact_date", "date"),
 }
-ORM_KEYS = {"tier_id": "logistics_tier_id", "tier_date": "logistics_tier_date", "stage": "logistics_stage",
-            "level": "logistics_churn_level"}
+ORM_KEYS = {"tier_id": "logistics_tier_id", "stage": "logistics_stage", "level": "logistics_churn_level"}
+# the values the engine computes for a customer, in the order of the tuples it compares
+VALUE_KEYS = ("tier_id", "tier_date", "stage", "revenue", "orders", "last_order", "risk", "level", "next_contact")
 
 
 def churn_level(risk):
@@ -246,31 +247,38 @@ class LogisticsTierEngine(models.AbstractModel):
 
         self.env.flush_all()
         current = self._logistics_fetch_current(company)
-        sales, skipped_orders = self._logistics_fetch_sales(company, today, months, rules)
+        sales, skipped_orders = self._logistics_fetch_sales(company, today, months, rules, current)
         open_deals = self._logistics_fetch_open_deals(company)
         signals = self._logistics_churn_signals(company, list(current))
 
         pareto = tiering.assign_tiers({pid: sales[pid][0] for pid in current if pid in sales}, tier_pairs)
         care_days = {tier.id: tier.care_interval_days for tier in tiers}
+        no_sales = (0.0, 0, None, 0, 0)
+        lifecycle_stage, churn_risk, next_contact_date = (
+            tiering.lifecycle_stage, tiering.churn_risk, tiering.next_contact_date)
         changes = []
-        for pid, old in current.items():
-            revenue, orders, last_order, recent, prior = sales.get(pid, (0.0, 0, None, 0, 0))
-            tier_id = old["tier_id"] if old["locked"] else pareto.get(pid)
-            tier_date = old["tier_date"] if tier_id == old["tier_id"] and old["tier_date"] else (today if tier_id else None)
-            risk = tiering.churn_risk(last_order, recent, prior, today, rules, **signals.get(pid, {}))
-            new = {
-                "tier_id": tier_id,
-                "tier_date": tier_date,
-                "stage": tiering.lifecycle_stage(last_order, pid in open_deals, today, rules),
-                "revenue": round(revenue or 0.0, 2),
-                "orders": orders or 0,
-                "last_order": last_order,
-                "risk": risk,
-                "level": churn_level(risk),
-                "next_contact": tiering.next_contact_date(old["last_contact"], care_days.get(tier_id), tier_date),
-            }
-            if any(new[key] != old[key] for key in new):
-                changes.append((pid, old, new))
+        # tuples, compared whole: 100,000 customers a run, dicts only for the few that changed
+        for pid, (old, locked, last_contact) in current.items():
+            revenue, orders, last_order, recent, prior = sales.get(pid, no_sales)
+            old_tier, old_tier_date = old[0], old[1]
+            tier_id = old_tier if locked else pareto.get(pid)
+            tier_date = old_tier_date if tier_id == old_tier and old_tier_date else (today if tier_id else None)
+            signal = signals.get(pid) if signals else None
+            risk = (churn_risk(last_order, recent, prior, today, rules, **signal) if signal
+                    else churn_risk(last_order, recent, prior, today, rules))
+            new = (
+                tier_id,
+                tier_date,
+                lifecycle_stage(last_order, pid in open_deals, today, rules),
+                round(revenue, 2),
+                orders,
+                last_order,
+                risk,
+                churn_level(risk),
+                next_contact_date(last_contact, care_days.get(tier_id), tier_date),
+            )
+            if new != old:
+                changes.append((pid, dict(zip(VALUE_KEYS, old)), dict(zip(VALUE_KEYS, new))))
         return {"current": current, "changes": changes, "tiers": tiers, "rules": rules,
                 "skipped_orders": skipped_orders}
 
@@ -292,42 +300,53 @@ class LogisticsTierEngine(models.AbstractModel):
         """
         key = str(company.id)
         self.env.cr.execute(SQL(
-            """SELECT id, (logistics_tier_id->>%(key)s)::int, (logistics_tier_locked->>%(key)s)::boolean,
+            """SELECT id, (logistics_tier_id->>%(key)s)::int, COALESCE((logistics_tier_locked->>%(key)s)::boolean, FALSE),
                       (logistics_tier_date->>%(key)s)::date, logistics_stage->>%(key)s,
-                      (logistics_revenue_12m->>%(key)s)::numeric, (logistics_order_count->>%(key)s)::int,
-                      (logistics_last_order_date->>%(key)s)::date, (logistics_churn_risk->>%(key)s)::int,
+                      COALESCE((logistics_revenue_12m->>%(key)s)::float8, 0.0),
+                      COALESCE((logistics_order_count->>%(key)s)::int, 0),
+                      (logistics_last_order_date->>%(key)s)::date,
+                      COALESCE((logistics_churn_risk->>%(key)s)::int, 0),
                       logistics_churn_level->>%(key)s, (logistics_next_contact_date->>%(key)s)::date,
                       (logistics_last_contact_date->>%(key)s)::date
                  FROM res_partner
                 WHERE is_logistics_customer AND active AND (company_id IS NULL OR company_id = %(company)s)""",
             key=key, company=company.id,
         ))
+        # {partner_id: ((tier_id, tier_date, stage, revenue, orders, last_order, risk, level, next_contact),
+        #               locked, last_contact)}
+        # (the revenue is stored rounded to cents: read back as float8 it equals the rounded new value)
         return {
-            row[0]: {
-                "tier_id": row[1], "locked": bool(row[2]), "tier_date": row[3], "stage": row[4],
-                "revenue": round(float(row[5] or 0.0), 2), "orders": row[6] or 0, "last_order": row[7],
-                "risk": row[8] or 0, "level": row[9], "next_contact": row[10], "last_contact": row[11],
-            }
+            row[0]: ((row[1], row[3], row[4], row[5], row[6], row[7], row[8], row[9], row[10]), row[2], row[11])
             for row in self.env.cr.fetchall()
         }
 
     @api.model
     def _logistics_rateless_currencies(self, company):
-        """Currencies of ``company``'s orders that have no rate at all (Odoo would count them 1:1)."""
+        """Confirmed orders of ``company`` per currency that has no rate at all (Odoo would count them 1:1).
+
+        Looks at the active currencies without any rate for the company first (a small table);
+        the orders are counted only when there are such currencies.
+        """
         self.env.cr.execute(SQL(
-            """SELECT so.currency_id, COUNT(*)
-                 FROM sale_order so
-                WHERE so.company_id = %(company)s AND so.state = 'sale' AND so.currency_id != %(currency)s
+            """SELECT c.id FROM res_currency c
+                WHERE c.active AND c.id != %(currency)s
                   AND NOT EXISTS (SELECT 1 FROM res_currency_rate r
-                                   WHERE r.currency_id = so.currency_id
-                                     AND (r.company_id IS NULL OR r.company_id = %(root)s))
-             GROUP BY so.currency_id""",
-            company=company.id, currency=company.currency_id.id, root=company.root_id.id,
+                                   WHERE r.currency_id = c.id AND (r.company_id IS NULL OR r.company_id = %(root)s))""",
+            currency=company.currency_id.id, root=company.root_id.id,
+        ))
+        currency_ids = [row[0] for row in self.env.cr.fetchall()]
+        if not currency_ids:
+            return {}
+        self.env.cr.execute(SQL(
+            """SELECT currency_id, COUNT(*) FROM sale_order
+                WHERE company_id = %s AND state = 'sale' AND currency_id = ANY(%s)
+             GROUP BY currency_id""",
+            company.id, currency_ids,
         ))
         return dict(self.env.cr.fetchall())
 
     @api.model
-    def _logistics_fetch_sales(self, company, today, months, rules):
+    def _logistics_fetch_sales(self, company, today, months, rules, customer_ids=()):
         """Confirmed sales of ``company`` per commercial partner, one aggregate query.
 
         SQL rather than ``_read_group``: several filtered aggregates (window revenue,
@@ -345,23 +364,39 @@ class LogisticsTierEngine(models.AbstractModel):
         window_start = tiering.window_start(today, months)
         recent_start = today - timedelta(days=rules.active_days)
         prior_start = recent_start - timedelta(days=rules.active_days)
+        # grouped by the ordering partner, without joining res_partner (a third faster at 200,000
+        # orders); orders placed by contacts are added to their company below
         self.env.cr.execute(SQL(
-            """SELECT p.commercial_partner_id,
-                      SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
-                          FILTER (WHERE so.date_order >= %(window)s),
+            """SELECT so.partner_id,
+                      COALESCE(SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                          FILTER (WHERE so.date_order >= %(window)s), 0)::float8,
                       COUNT(*) FILTER (WHERE so.date_order >= %(window)s),
                       MAX(so.date_order)::date,
                       COUNT(*) FILTER (WHERE so.date_order >= %(recent)s),
                       COUNT(*) FILTER (WHERE so.date_order >= %(prior)s AND so.date_order < %(recent)s)
                  FROM sale_order so
-                 JOIN res_partner p ON p.id = so.partner_id
                 WHERE so.state = 'sale' AND so.company_id = %(company)s
                   AND so.currency_id != ALL(%(rateless)s)
-             GROUP BY p.commercial_partner_id""",
+             GROUP BY so.partner_id""",
             window=window_start, recent=recent_start, prior=prior_start, company=company.id,
             rateless=list(rateless),
         ))
-        return {row[0]: (row[1] or 0.0, row[2], row[3], row[4], row[5]) for row in self.env.cr.fetchall()}, skipped
+        sales = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        others = [pid for pid in sales if pid not in customer_ids]
+        if others:
+            self.env.cr.execute(SQL(
+                "SELECT id, commercial_partner_id FROM res_partner WHERE id = ANY(%s) AND commercial_partner_id != id",
+                others,
+            ))
+            for pid, commercial_id in self.env.cr.fetchall():
+                revenue, orders, last, recent, prior = sales.pop(pid)
+                if commercial_id not in sales:
+                    sales[commercial_id] = (revenue, orders, last, recent, prior)
+                    continue
+                c_revenue, c_orders, c_last, c_recent, c_prior = sales[commercial_id]
+                sales[commercial_id] = (c_revenue + revenue, c_orders + orders, max(c_last, last),
+                                        c_recent + recent, c_prior + prior)
+        return sales, skipped
 
     @api.model
     def _logistics_fetch_open_deals(self, company):
@@ -443,9 +478,13 @@ class LogisticsTierEngine(models.AbstractModel):
         messages, which every company's staff reads on a shared customer. One batched
         ``create`` of a lean model: 3,000 lines cost what 300 chatter messages would.
         """
+        today, user_id = fields.Date.context_today(self), self.env.uid
         lines = [
             {
                 "company_id": company.id,
+                "date": today,
+                "user_id": user_id,
+                "tier_changed": old["tier_id"] != new["tier_id"],
                 "partner_id": pid,
                 "old_tier_id": old["tier_id"],
                 "new_tier_id": new["tier_id"],

@@ -6,7 +6,7 @@ too. Lines belong to the company whose ranking changed: a company's staff never 
 another company's history (record rule), unlike a shared customer's chatter.
 """
 
-from odoo import api, fields, models
+from odoo import fields, models
 
 from .res_partner import STAGE_SELECTION
 
@@ -36,10 +36,6 @@ class LogisticsTierHistory(models.Model):
         help="Recomputation: the daily Pareto ranking or Recompute now. Set by hand: a manager's override.",
     )
     user_id = fields.Many2one("res.users", string="By", default=lambda self: self.env.user)
-    tier_changed = fields.Boolean(string="Tier changed", compute="_compute_tier_changed", store=True,
+    # set by whoever writes the line (a stored compute would cost more than the line itself)
+    tier_changed = fields.Boolean(string="Tier changed", readonly=True,
                                   help="The tier changed (otherwise only the lifecycle stage did).")
-
-    @api.depends("old_tier_id", "new_tier_id")
-    def _compute_tier_changed(self):
-        for line in self:
-            line.tier_changed = line.old_tier_id != line.new_tier_id

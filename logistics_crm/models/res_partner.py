@@ -272,6 +272,7 @@ class ResPartner(models.Model):
                 "new_tier_id": partner.logistics_tier_id.id,
                 "old_stage": stage,
                 "new_stage": stage,
+                "tier_changed": True,
                 "revenue": partner.logistics_revenue_12m,
                 "origin": "manual",
                 "user_id": self.env.user.id,
