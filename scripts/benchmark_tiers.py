@@ -71,8 +71,9 @@ HELPERS = [
     "_logistics_history_batch",
     "_logistics_win_back_batch",
 ]
+# helpers that run inside another one (_logistics_plan, _logistics_write_batch): "of which" rows
 NESTED_HELPERS = {"_logistics_fetch_current", "_logistics_fetch_sales", "_logistics_fetch_open_deals",
-                  "tiering.assign_tiers"}
+                  "tiering.assign_tiers", "_logistics_history_batch", "_logistics_win_back_batch"}
 RECOMPUTED_COLUMNS = [
     "logistics_tier_id", "logistics_tier_date", "logistics_stage", "logistics_revenue_12m",
     "logistics_order_count", "logistics_last_order_date", "logistics_churn_risk",
@@ -140,7 +141,9 @@ def reset_recomputed(cr):
         f"""UPDATE res_partner SET {', '.join(f'{c} = NULL' for c in RECOMPUTED_COLUMNS)}
              WHERE commercial_partner_id IN (SELECT id FROM res_partner WHERE is_logistics_customer)"""
     )
-    return cr.rowcount
+    count = cr.rowcount
+    cr.execute("DELETE FROM logistics_tier_history")
+    return count
 
 
 def set_rule(args):
@@ -249,7 +252,6 @@ class Breakdown:
         self.depth = 0
         engine_cls = type(env["logistics.tier.engine"])
         for name in HELPERS:
-            # the fetches run inside _logistics_plan: shown as "of which" rows
             setattr(engine_cls, name, self._wrap(name, getattr(engine_cls, name), nested=name in NESTED_HELPERS))
         automation_cls = type(env["base.automation"])
         automation_cls._process = self._wrap("base.automation._process", automation_cls._process, nested=True)
@@ -370,11 +372,17 @@ def shift_revenue(cr, share=SHIFT_SHARE):
              FROM res_partner p
             WHERE p.id = so.partner_id AND p.commercial_partner_id IN (SELECT id FROM chosen)
               AND so.state = 'sale' AND so.date_order >= (NOW() AT TIME ZONE 'UTC') - INTERVAL '12 months'
-        RETURNING p.commercial_partner_id""",
+        RETURNING p.commercial_partner_id, so.id""",
         {"share": share, "key": COMPANY_KEY},
     )
     rows = cr.fetchall()
-    return len({row[0] for row in rows}), len(rows)
+    return len({row[0] for row in rows}), len(rows), [row[1] for row in rows]
+
+
+def unshift_revenue(cr, order_ids):
+    """Put the orders moved by :func:`shift_revenue` back, so that a reused database keeps its data."""
+    cr.execute("UPDATE sale_order SET date_order = date_order + INTERVAL '12 months' WHERE id = ANY(%s)",
+               (order_ids,))
 
 
 def tier_distribution(cr):
@@ -555,6 +563,8 @@ def main(argv=None):
         conn.commit()
         log(f"shifted {shift[1]:,} orders of {shift[0]:,} customers out of the window")
         runs.append(run_in_child(args, "3. after a 5% revenue shift"))
+        unshift_revenue(cr, shift[2])
+        conn.commit()
     finally:
         cr.close()
         conn.close()

@@ -1,7 +1,7 @@
 from unittest.mock import patch
 
 from odoo import Command, SUPERUSER_ID, api, sql_db
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from ..models import res_partner as res_partner_module
@@ -245,3 +245,25 @@ class TestChurnSignalsHook(LogisticsCrmCase):
         self.assertGreaterEqual(summary["changed"], 1)
         self.assertEqual(self.recompute()["changed"], 1, "without the signal the risk falls back")
         self.assertEqual(customer.logistics_churn_risk, base_risk)
+
+
+@tagged("post_install", "-at_install", "logistics_crm")
+class TestCallerContext(EngineCase):
+
+    def test_the_recompute_ignores_the_callers_context(self):
+        archived = self.env["logistics.customer.tier"].create(
+            {"name": "Archived Platinum", "code": "X", "sequence": 1, "revenue_share_cutoff": 50})
+        archived.active = False
+        self.env["res.partner"].with_user(self.user_sales).with_context(active_test=False) \
+            .logistics_recompute_tiers()
+        self.assertEqual(self.key.logistics_tier_id, self.tier_a, "an archived tier is never assigned")
+        self.assertFalse(self.env["res.partner"].search([("logistics_tier_id", "=", archived.id)]))
+
+    def test_bad_settings_stop_the_daily_job_with_their_message(self):
+        """Not mistaken for a busy run: the job fails loudly instead of re-queuing itself forever."""
+        self.env["ir.config_parameter"].sudo().set_param("logistics_crm.dormant_days", "100")
+        cron = self.env.ref("logistics_crm.ir_cron_logistics_recompute_tiers")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        with self.assertRaisesRegex(ValidationError, "dormant window must be longer"):
+            self.env["res.partner"].with_context(cron_id=cron.id)._cron_logistics_recompute_tiers()
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers)
