@@ -143,6 +143,9 @@ def reset_recomputed(cr):
     )
     count = cr.rowcount
     cr.execute("DELETE FROM logistics_tier_history")
+    # open care and win-back activities of earlier runs would keep new ones from being planned
+    cr.execute("""DELETE FROM mail_activity WHERE activity_type_id IN (
+                      SELECT res_id FROM ir_model_data WHERE module = 'logistics_crm' AND model = 'mail.activity.type')""")
     return count
 
 

@@ -16,6 +16,7 @@ const MENU_AT_RISK = "logistics_crm.menu_logistics_customers_at_risk";
 const MENU_REPORTING = "logistics_crm.menu_logistics_reporting";
 const MENU_CONFIG = "logistics_crm.menu_logistics_config";
 const MENU_TIERS = "logistics_crm.menu_logistics_customer_tier";
+const MENU_TIER_HISTORY = "logistics_crm.menu_logistics_tier_history";
 
 const STEEL_MILL = "Tour Steel Mill";
 const DORMANT = "Tour Dormant Foundry";
@@ -119,6 +120,10 @@ function openSteelMillLogisticsTab(tierTrigger) {
             content: "The lifecycle stage is Active",
             trigger: ".o_form_view .o_field_widget[name=logistics_stage]:contains('Active')",
         },
+        {
+            content: "The tier history shows the customer's entry into tier A",
+            trigger: ".o_form_view .o_field_widget[name=logistics_tier_history_ids] .o_data_row:contains('A - Key account'):contains('Recomputation')",
+        },
     ];
 }
 
@@ -205,6 +210,26 @@ registry.category("web_tour.tours").add("logistics_crm_tier_tour", {
         {
             content: "The dormant customer is listed as at risk",
             trigger: `.o_list_view .o_data_row:contains('${DORMANT}') .o_data_cell[name=logistics_stage]:contains('Dormant')`,
+        },
+        // ---------------------------------------------------------- reporting: tier movements
+        ...openMenu(MENU_REPORTING, MENU_TIER_HISTORY, "Tier movements"),
+        {
+            content: "The Tier movements list is shown, tier changes only",
+            trigger: ".o_list_view .o_control_panel .o_searchview_facet:contains('Tier changes')",
+        },
+        ...searchCustomer(DORMANT),
+        {
+            content: "The dormant customer's entry into tier B is listed",
+            trigger: `.o_list_view .o_data_row:contains('${DORMANT}') .o_data_cell[name=new_tier_id]:contains('B - Important customer')`,
+        },
+        {
+            content: "Switch to the pivot view",
+            trigger: ".o_control_panel .o_switch_view.o_pivot",
+            run: "click",
+        },
+        {
+            content: "The pivot shows the movements from tier to tier",
+            trigger: ".o_pivot_view .o_pivot table:contains('B - Important customer')",
         },
     ],
 });
