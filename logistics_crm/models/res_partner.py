@@ -9,7 +9,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
 from ..domain import tiering
-from .logistics_tier_engine import CHURN_HIGH_FROM, CHURN_MEDIUM_FROM
 
 STAGE_SELECTION = [
     (tiering.STAGE_POTENTIAL, "Potential"),
