@@ -39,6 +39,11 @@ LOGISTICS_COMMERCIAL_FIELDS = [
     "logistics_last_contact_date",
     "logistics_next_contact_date",
 ]
+# What the tier engine and the care planner write themselves (their context flag bypasses the manual
+# override and, for the engine, the commercial sync, for these fields only: an automated action that runs
+# inside their write() and writes anything else goes through the usual checks and sync).
+ENGINE_WRITE_FIELDS = frozenset({"logistics_tier_id", "logistics_stage", "logistics_churn_level"})
+CARE_WRITE_FIELDS = frozenset({"logistics_next_contact_date"})
 # Changing these moves the next planned contact.
 CARE_FIELDS = {"logistics_tier_id", "logistics_tier_date", "logistics_last_contact_date"}
 CRON_BATCH_SIZE = 10000
@@ -221,9 +226,17 @@ class ResPartner(models.Model):
         return super()._commercial_fields() + LOGISTICS_COMMERCIAL_FIELDS
 
     def _children_sync(self, values):
-        if self.env.context.get("logistics_engine_write"):
+        if self.env.context.get("logistics_engine_write") and values.keys() <= ENGINE_WRITE_FIELDS:
             return None  # the tier engine writes a customer's contacts together with it
         return super()._children_sync(values)
+
+    def _logistics_internal_write(self, vals):
+        """Whether ``vals`` is the tier engine's or the care planner's own write."""
+        context = self.env.context
+        return bool(
+            (context.get("logistics_engine_write") and vals.keys() <= ENGINE_WRITE_FIELDS)
+            or (context.get("logistics_care_refresh") and vals.keys() <= CARE_WRITE_FIELDS)
+        )
 
     # ------------------------------------------------------------------ manual override
     @api.model_create_multi
@@ -240,7 +253,7 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
-        if self.env.context.get("logistics_engine_write") or self.env.context.get("logistics_care_refresh"):
+        if self._logistics_internal_write(vals):
             return super().write(vals)  # the engine and the care planner compute every value themselves
         old_tiers = {}
         if self._logistics_tier_override_in(vals):

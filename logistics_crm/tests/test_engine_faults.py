@@ -76,6 +76,14 @@ class TestAutomatedActionsSeeTheRecompute(EngineCase):
         self.assertEqual((self.key.logistics_tier_id, self.middle.logistics_tier_id), (self.tier_a, self.tier_b))
         self.assertEqual(self.tagged_partners(), self.small | self.middle)
 
+    def test_a_rule_writing_other_fields_gets_the_usual_partner_behaviour(self):
+        """The engine's own shortcuts do not leak into what an automated action writes."""
+        industry = self.env["res.partner.industry"].create({"name": "Steel and metals"})
+        self._rule(f"record.write({{'industry_id': {industry.id}}})")
+        self.recompute()
+        self.assertEqual(self.key.industry_id, industry)
+        self.assertEqual(self.key_contact.industry_id, industry, "commercial fields still reach the contacts")
+
     def test_rule_on_stage_fires_when_the_recompute_moves_it(self):
         self._rule(f"record.write({{'category_id': [(4, {self.tag.id})]}})", field="logistics_stage")
         self.recompute()
