@@ -10,8 +10,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
 from ..domain import tiering
-
-USER_GROUP = "logistics_crm.group_logistics_crm_user"
+from .logistics_tier_engine import USER_GROUP
 
 
 class LogisticsCarePlan(models.AbstractModel):

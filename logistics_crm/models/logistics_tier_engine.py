@@ -29,6 +29,7 @@ from ..domain import tiering
 
 _logger = logging.getLogger(__name__)
 
+# the Logistics CRM user group (one home: the partner fields and the care planner import it)
 USER_GROUP = "logistics_crm.group_logistics_crm_user"
 # first key of the two-key advisory locks taken by logistics_crm runs (second key: company id)
 RUN_LOCK_NAMESPACE = 0x10C5C4

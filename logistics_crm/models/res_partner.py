@@ -9,6 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
 from ..domain import tiering
+from .logistics_tier_engine import USER_GROUP
 
 STAGE_SELECTION = [
     (tiering.STAGE_POTENTIAL, "Potential"),
@@ -49,7 +50,6 @@ CARE_FIELDS = {"logistics_tier_id", "logistics_tier_date", "logistics_last_conta
 CRON_BATCH_SIZE = 10000
 # above this many customers, "Recompute now" queues the cron instead of running in the request
 SYNC_RECOMPUTE_LIMIT = 20000
-USER_GROUP = "logistics_crm.group_logistics_crm_user"
 MANAGER_GROUP = "logistics_crm.group_logistics_crm_manager"
 
 
