@@ -77,7 +77,9 @@ def test_single_customer_is_a():
     "cutoffs,error",
     [
         ([80, 95, 100], None),
-        ([50], None),
+        ([100], None),
+        ([50], "cutoff_last"),
+        ([80, 95, 99.99], "cutoff_last"),
         ([80, 80, 100], "cutoff_order"),
         ([95, 80, 100], "cutoff_order"),
         ([0, 95, 100], "cutoff_range"),

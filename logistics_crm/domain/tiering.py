@@ -29,7 +29,10 @@ def validate_cutoffs(cutoffs):
     """Return an error message, or None when ``cutoffs`` (in tier order) are valid.
 
     Valid cut-offs are revenue-share percentages in (0, 100], strictly
-    increasing from the first tier to the last.
+    increasing from the first tier to the last, the last being 100 %: otherwise
+    the customers ranked after the last cut-off would have revenue and no tier.
+    Errors: ``cutoff_range``, ``cutoff_order``, ``cutoff_last``. No tiers at all
+    is valid here (the caller decides whether customers need one).
     """
     previous = 0.0
     for cutoff in cutoffs:
@@ -38,6 +41,8 @@ def validate_cutoffs(cutoffs):
         if cutoff <= previous:
             return "cutoff_order"
         previous = cutoff
+    if cutoffs and previous != 100.0:
+        return "cutoff_last"
     return None
 
 

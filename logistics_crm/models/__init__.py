@@ -8,4 +8,3 @@ from . import logistics_tier_history
 from . import res_company
 from . import mail_activity
 from . import res_config_settings
-from . import logistics_demo

@@ -10,7 +10,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
 from ..domain import tiering
-from .logistics_tier_engine import USER_GROUP
+from .logistics_tier_engine import CARE_WRITE, INTERNAL_WRITE_KEY, USER_GROUP
 
 
 class LogisticsCarePlan(models.AbstractModel):
@@ -24,7 +24,7 @@ class LogisticsCarePlan(models.AbstractModel):
         """Plan an activity of the given type for the salesperson of each of ``partners``.
 
         :param summary: callable ``partner -> str``; :param note: callable ``partner -> str``
-        :param deadline: date; default today plus the activity type's delay
+        :param deadline: date, or callable ``partner -> date``; default today plus the activity type's delay
         :param skip_open: skip partners that already have an open activity of this type
         Partners without an internal salesperson are skipped. Returns the created activities.
         """
@@ -54,24 +54,25 @@ class LogisticsCarePlan(models.AbstractModel):
                 "user_id": partner.user_id.id,
                 "summary": summary(partner),
                 "note": note(partner),
-                "date_deadline": deadline,
+                "date_deadline": deadline(partner) if callable(deadline) else deadline,
             }
             for partner in partners
         ])
 
     # ------------------------------------------------------------------ care contacts
     @api.model
-    def _logistics_schedule(self, companies, limit=None):
-        """Plan a care contact for every customer of ``companies`` whose next planned contact is due."""
+    def _logistics_schedule(self, companies, limit=None, horizon_days=0):
+        """Plan a care contact for every customer of ``companies`` whose next planned contact is due
+        (or falls within ``horizon_days``: the activity is then due on that day)."""
         if not (self.env.su or self.env.user.has_group(USER_GROUP)):
             raise AccessError(_("Only Logistics CRM users can plan care contacts."))
         created = 0
         for company in companies:
-            created += len(self._logistics_schedule_company(company, limit=limit))
+            created += len(self._logistics_schedule_company(company, limit=limit, horizon_days=horizon_days))
         return created
 
     @api.model
-    def _logistics_schedule_company(self, company, limit=None):
+    def _logistics_schedule_company(self, company, limit=None, horizon_days=0):
         # sudo: plans for every salesperson's customers; the run lock keeps two planners apart
         planner = self.sudo().with_company(company)
         planner.env["logistics.tier.engine"]._logistics_run_lock(company)
@@ -80,10 +81,10 @@ class LogisticsCarePlan(models.AbstractModel):
             [
                 ("is_logistics_customer", "=", True),
                 ("company_id", "in", [False, company.id]),
-                ("logistics_next_contact_date", "<=", today),
+                ("logistics_next_contact_date", "<=", today + timedelta(days=horizon_days)),
                 ("user_id.share", "=", False),
             ],
-            ["name", "user_id", "logistics_tier_id"],
+            ["name", "user_id", "logistics_tier_id", "logistics_next_contact_date"],
             limit=limit,
             order="id",
         )
@@ -94,7 +95,7 @@ class LogisticsCarePlan(models.AbstractModel):
             lambda partner: self.env._(
                 "Planned contact for a tier %(tier)s customer: call or visit, ask about upcoming "
                 "shipments and any service issue.", tier=partner.logistics_tier_id.code),
-            deadline=today,
+            deadline=lambda partner: max(partner.logistics_next_contact_date, today),
         )
 
     @api.model
@@ -117,6 +118,6 @@ class LogisticsCarePlan(models.AbstractModel):
             ) or False
             if next_date != partner.logistics_next_contact_date:
                 groups.setdefault(next_date, []).append(partner.id)
-        Partner = self.env["res.partner"].sudo().with_context(logistics_care_refresh=True)
+        Partner = self.env["res.partner"].sudo().with_context(**{INTERNAL_WRITE_KEY: CARE_WRITE})
         for next_date, ids in groups.items():
             Partner.browse(ids).write({"logistics_next_contact_date": next_date})

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..domain import tiering
 
@@ -93,7 +94,11 @@ class LogisticsCustomerTier(models.Model):
 
     @api.constrains("revenue_share_cutoff", "sequence", "active")
     def _check_revenue_share_cutoff(self):
-        tiers = self.search([])  # active tiers, in tier order
+        self._logistics_check_tiers(self.search([]))  # active tiers, in tier order
+
+    @api.model
+    def _logistics_check_tiers(self, tiers):
+        """Refuse a set of active tiers that would rank customers wrongly or leave them without a tier."""
         error = tiering.validate_cutoffs(tiers.mapped("revenue_share_cutoff"))
         if error == "cutoff_range":
             raise ValidationError(_("A tier's revenue share cut-off must be above 0% and at most 100%."))
@@ -105,6 +110,42 @@ class LogisticsCustomerTier(models.Model):
                     tiers=", ".join(f"{t.code} {t.revenue_share_cutoff:g}%" for t in tiers),
                 )
             )
+        if error == "cutoff_last":
+            raise ValidationError(
+                _(
+                    "The last active tier (%(tier)s) must have a cut-off of 100%%: otherwise the customers "
+                    "ranked after it would have revenue and no tier.",
+                    tier=tiers[-1].display_name,
+                )
+            )
+        if not tiers and self._logistics_customers_with_revenue():
+            raise ValidationError(_(
+                "At least one tier must stay active: customers with revenue would otherwise have no tier."))
+
+    @api.model
+    def _logistics_customers_with_revenue(self):
+        """Whether any customer has revenue in the tier window, in any company (figures only)."""
+        self.env["res.partner"].flush_model(["logistics_revenue_12m"])
+        self.env.cr.execute(SQL(
+            """SELECT 1 FROM res_partner p, jsonb_each_text(p.logistics_revenue_12m) AS r(company, amount)
+                WHERE p.logistics_revenue_12m IS NOT NULL AND r.amount::numeric > 0 LIMIT 1"""))
+        return bool(self.env.cr.fetchone())
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_use(self):
+        Partner = self.env["res.partner"]
+        Partner.flush_model(["logistics_tier_id"])
+        # a company-dependent many-to-one has no foreign key: look into every company's value
+        self.env.cr.execute(SQL(
+            """SELECT DISTINCT (r.tier)::int FROM res_partner p, jsonb_each_text(p.logistics_tier_id) AS r(company, tier)
+                WHERE p.logistics_tier_id IS NOT NULL AND r.tier::int = ANY(%s)""", self.ids))
+        used = self.browse(row[0] for row in self.env.cr.fetchall())
+        if used:
+            raise UserError(_(
+                "%(tiers)s: customers hold these tiers. Archive them instead (the next recompute moves "
+                "their customers to the remaining tiers), or move the customers first.",
+                tiers=", ".join(used.mapped("display_name"))))
+        self._logistics_check_tiers(self.search([("id", "not in", self.ids)]))
 
     @api.constrains("complaint_response_hours", "complaint_resolution_hours")
     def _check_complaint_hours(self):

@@ -50,6 +50,45 @@ ORM_KEYS = {"tier_id": "logistics_tier_id", "stage": "logistics_stage", "level":
 VALUE_KEYS = ("tier_id", "tier_date", "stage", "revenue", "orders", "last_order", "risk", "level", "next_contact")
 
 
+# Context key of the addon's own writes of customer values (see InternalWrite).
+INTERNAL_WRITE_KEY = "logistics_internal_write"
+# What the engine writes through write() itself (its figures go set-based, see FIGURE_COLUMNS)
+ENGINE_WRITE_FIELDS = frozenset(ORM_KEYS.values())
+# What the care planner writes
+CARE_WRITE_FIELDS = frozenset({"logistics_next_contact_date"})
+# Everything a detached contact forgets (values copied from its former company), see res.partner.write
+RESET_FIELDS = frozenset({
+    "logistics_tier_id", "logistics_tier_locked", "logistics_tier_date", "logistics_stage",
+    "logistics_revenue_12m", "logistics_order_count", "logistics_last_order_date", "logistics_churn_risk",
+    "logistics_churn_level", "logistics_last_contact_date", "logistics_next_contact_date",
+})
+
+
+class InternalWrite:
+    """Marks a write of customer values by the addon itself (engine, care planner, reset).
+
+    Put in the context under ``INTERNAL_WRITE_KEY``. It lets ``res.partner.write()`` skip the
+    manual-override and forged-figure checks for ``fields`` only: an automated action that runs
+    inside that write and writes anything else gets the usual checks. An instance cannot be sent
+    over RPC (a context there is plain JSON), so no caller can forge it.
+    """
+
+    __slots__ = ("fields", "sync_children")
+
+    def __init__(self, fields_, sync_children=True):
+        self.fields = frozenset(fields_)
+        # False: the writer writes the customer's contacts itself (no commercial sync)
+        self.sync_children = sync_children
+
+    def allows(self, vals):
+        return vals.keys() <= self.fields
+
+
+ENGINE_WRITE = InternalWrite(ENGINE_WRITE_FIELDS, sync_children=False)
+CARE_WRITE = InternalWrite(CARE_WRITE_FIELDS)
+RESET_WRITE = InternalWrite(RESET_FIELDS)
+
+
 class LogisticsRunBusy(UserError):
     """Another run of the same company holds the run lock (or has just committed)."""
 
@@ -432,7 +471,7 @@ class LogisticsTierEngine(models.AbstractModel):
         """Write one batch of ``(partner_id, old, new)`` changes of ``company``."""
         Partner = self.env["res.partner"].with_company(company).with_context(
             # tracking: the history lines below; children: the batch writes the contacts itself
-            tracking_disable=True, logistics_engine_write=True,
+            tracking_disable=True, **{INTERNAL_WRITE_KEY: ENGINE_WRITE},
         )
         ids = [pid for pid, _old, _new in batch]
         contacts = defaultdict(list)

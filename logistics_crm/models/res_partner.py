@@ -9,7 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
 from ..domain import tiering
-from .logistics_tier_engine import USER_GROUP
+from .logistics_tier_engine import INTERNAL_WRITE_KEY, RESET_FIELDS, RESET_WRITE, USER_GROUP, InternalWrite
 
 STAGE_SELECTION = [
     (tiering.STAGE_POTENTIAL, "Potential"),
@@ -40,11 +40,17 @@ LOGISTICS_COMMERCIAL_FIELDS = [
     "logistics_last_contact_date",
     "logistics_next_contact_date",
 ]
-# What the tier engine and the care planner write themselves (their context flag bypasses the manual
-# override and, for the engine, the commercial sync, for these fields only: an automated action that runs
-# inside their write() and writes anything else goes through the usual checks and sync).
-ENGINE_WRITE_FIELDS = frozenset({"logistics_tier_id", "logistics_stage", "logistics_churn_level"})
-CARE_WRITE_FIELDS = frozenset({"logistics_next_contact_date"})
+# Computed by the tier engine (and the care planner): nobody sets them by hand, not even a manager.
+COMPUTED_FIELDS = frozenset({
+    "logistics_tier_date",
+    "logistics_stage",
+    "logistics_revenue_12m",
+    "logistics_order_count",
+    "logistics_last_order_date",
+    "logistics_churn_risk",
+    "logistics_churn_level",
+    "logistics_next_contact_date",
+})
 # Changing these moves the next planned contact.
 CARE_FIELDS = {"logistics_tier_id", "logistics_tier_date", "logistics_last_contact_date"}
 CRON_BATCH_SIZE = 10000
@@ -70,6 +76,7 @@ class ResPartner(models.Model):
     logistics_tier_id = fields.Many2one(
         "logistics.customer.tier",
         company_dependent=True,
+        copy=False,
         string="Customer tier",
         tracking=True,
         ondelete="restrict",
@@ -80,6 +87,7 @@ class ResPartner(models.Model):
     logistics_tier_color = fields.Integer(related="logistics_tier_id.color", string="Tier color")
     logistics_tier_locked = fields.Boolean(
         company_dependent=True,
+        copy=False,
         string="Tier locked",
         tracking=True,
         groups=USER_GROUP,
@@ -87,6 +95,7 @@ class ResPartner(models.Model):
     )
     logistics_tier_date = fields.Date(
         company_dependent=True,
+        copy=False,
         string="Tier since",
         groups=USER_GROUP,
         help="Date the customer entered its current tier.",
@@ -96,6 +105,7 @@ class ResPartner(models.Model):
     logistics_stage = fields.Selection(
         STAGE_SELECTION,
         company_dependent=True,
+        copy=False,
         string="Lifecycle stage",
         tracking=True,
         groups=USER_GROUP,
@@ -106,6 +116,7 @@ class ResPartner(models.Model):
     # company-dependent fields cannot be Monetary: a Float shown with the company's currency
     logistics_revenue_12m = fields.Float(
         company_dependent=True,
+        copy=False,
         string="Revenue (window)",
         digits=(16, 2),
         groups=USER_GROUP,
@@ -117,18 +128,21 @@ class ResPartner(models.Model):
     )
     logistics_order_count = fields.Integer(
         company_dependent=True,
+        copy=False,
         string="Orders (window)",
         groups=USER_GROUP,
         help="Number of confirmed sales orders in the trailing tier window.",
     )
     logistics_last_order_date = fields.Date(
         company_dependent=True,
+        copy=False,
         string="Last order",
         groups=USER_GROUP,
         help="Date of the last confirmed sales order, any time.",
     )
     logistics_churn_risk = fields.Integer(
         company_dependent=True,
+        copy=False,
         string="Churn risk",
         aggregator="avg",
         groups=USER_GROUP,
@@ -138,6 +152,7 @@ class ResPartner(models.Model):
     logistics_churn_level = fields.Selection(
         CHURN_LEVEL_SELECTION,
         company_dependent=True,
+        copy=False,
         string="Churn level",
         groups=USER_GROUP,
         help="Low below 35, medium from 35, high from 70.",
@@ -177,12 +192,14 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------ care plan
     logistics_last_contact_date = fields.Date(
         company_dependent=True,
+        copy=False,
         string="Last care contact",
         groups=USER_GROUP,
         help="Date the last activity with this customer (call, meeting, care contact) was marked done.",
     )
     logistics_next_contact_date = fields.Date(
         company_dependent=True,
+        copy=False,
         string="Next planned contact",
         groups=USER_GROUP,
         help="Last care contact (or the day the customer entered its tier) plus the tier's care interval.",
@@ -226,21 +243,23 @@ class ResPartner(models.Model):
         return super()._commercial_fields() + LOGISTICS_COMMERCIAL_FIELDS
 
     def _children_sync(self, values):
-        if self.env.context.get("logistics_engine_write") and values.keys() <= ENGINE_WRITE_FIELDS:
+        token = self._logistics_internal_write_token(values)
+        if token and not token.sync_children:
             return None  # the tier engine writes a customer's contacts together with it
         return super()._children_sync(values)
 
-    def _logistics_internal_write(self, vals):
-        """Whether ``vals`` is the tier engine's or the care planner's own write."""
-        context = self.env.context
-        return bool(
-            (context.get("logistics_engine_write") and vals.keys() <= ENGINE_WRITE_FIELDS)
-            or (context.get("logistics_care_refresh") and vals.keys() <= CARE_WRITE_FIELDS)
-        )
+    def _logistics_internal_write_token(self, vals):
+        """The addon's own write of ``vals`` (engine, care planner, reset), or None."""
+        token = self.env.context.get(INTERNAL_WRITE_KEY)
+        return token if isinstance(token, InternalWrite) and token.allows(vals) else None
 
-    # ------------------------------------------------------------------ manual override
+    # ------------------------------------------------------------------ manual override, forged figures
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            forged = COMPUTED_FIELDS & {key for vals in vals_list for key, value in vals.items() if value}
+            if forged:
+                self._logistics_refuse_computed(forged)
         if any(vals.get("logistics_tier_id") or vals.get("logistics_tier_locked") for vals in vals_list):
             self._logistics_check_tier_override()
             for vals in vals_list:
@@ -253,10 +272,19 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
-        if self._logistics_internal_write(vals):
+        if self._logistics_internal_write_token(vals):
             return super().write(vals)  # the engine and the care planner compute every value themselves
+        if self.env.context.get("logistics_merge_destination"):
+            # the merge wizard copies every field of the merged partners: the destination keeps its
+            # own tier, lock and figures; the next recompute counts the merged partners' orders
+            vals = {key: value for key, value in vals.items() if key not in RESET_FIELDS or
+                    key == "logistics_last_contact_date"}
+        if not self.env.su:
+            forged = self._logistics_changed_fields(vals, COMPUTED_FIELDS)
+            if forged:
+                self._logistics_refuse_computed(forged)
         old_tiers = {}
-        if self._logistics_tier_override_in(vals):
+        if self._logistics_changed_fields(vals, {"logistics_tier_id", "logistics_tier_locked"}):
             self._logistics_check_tier_override()
             if "logistics_tier_id" in vals:
                 # a tier set by hand is kept by the recomputation
@@ -267,12 +295,54 @@ class ResPartner(models.Model):
                              for partner in self.sudo().filtered("is_logistics_customer")}
                 if any(tier.id != vals["logistics_tier_id"] for tier, _stage in old_tiers.values()):
                     vals.setdefault("logistics_tier_date", fields.Date.context_today(self))
+        # a contact that leaves its company (or becomes one) starts as a customer of its own
+        was_contact = self.filtered(lambda p: p.commercial_partner_id != p) \
+            if {"parent_id", "is_company"} & vals.keys() else self.browse()
         result = super().write(vals)
         if old_tiers:
             self._logistics_log_manual_tier(old_tiers)
         if CARE_FIELDS & vals.keys():
             self.env["logistics.care.plan"]._logistics_refresh_next_contact(self.filtered("is_logistics_customer"))
+        detached = was_contact.filtered(lambda p: p.commercial_partner_id == p)
+        if detached:
+            detached._logistics_forget_company_values()
         return result
+
+    def _logistics_forget_company_values(self):
+        """Clear, in every company, the tier, lock and figures a former contact got from its company.
+
+        They were the company's, not its own: the next recompute ranks it on its own sales.
+        """
+        # sudo: every company's values go, including those of companies the user does not work in;
+        # these are computed values the user may not write (the reset is the addon's own write)
+        partners = self.sudo().with_context(**{INTERNAL_WRITE_KEY: RESET_WRITE})
+        for company in self.env["res.company"].sudo().search([]):
+            in_company = partners.with_company(company)
+            values = {fname: False for fname in RESET_FIELDS
+                      if any(in_company.mapped(fname))}
+            if values:
+                in_company.write(values)
+
+    def _logistics_changed_fields(self, vals, fnames):
+        """The fields of ``fnames`` whose value in ``vals`` differs from a stored one
+        (forms and imports also send unchanged values)."""
+        changed = set()
+        for fname in fnames & vals.keys():
+            field = self._fields[fname]
+            # sudo: compare with the stored values, whatever fields the caller may read
+            for partner in self.sudo():
+                new = field.convert_to_record(field.convert_to_cache(vals[fname], partner), partner)
+                if new != partner[fname]:
+                    changed.add(fname)
+                    break
+        return changed
+
+    def _logistics_refuse_computed(self, fnames):
+        labels = ", ".join(sorted(self._fields[fname]._description_string(self.env) for fname in fnames))
+        raise AccessError(_(
+            "%(fields)s: Logistics CRM computes these from confirmed sales and care contacts; "
+            "they cannot be set by hand.", fields=labels,
+        ))
 
     def _logistics_log_manual_tier(self, old_tiers):
         """Tier history lines for a tier set by hand (current company)."""
@@ -292,18 +362,6 @@ class ResPartner(models.Model):
             for partner, (tier, stage) in old_tiers.items()
             if partner.logistics_tier_id != tier
         ])
-
-    def _logistics_tier_override_in(self, vals):
-        """Whether ``vals`` really changes the tier or its lock (forms also send unchanged values)."""
-        if "logistics_tier_id" not in vals and "logistics_tier_locked" not in vals:
-            return False
-        # sudo: compare with the stored values, whatever fields the caller may read
-        for partner in self.sudo():
-            if "logistics_tier_id" in vals and partner.logistics_tier_id.id != (vals["logistics_tier_id"] or False):
-                return True
-            if "logistics_tier_locked" in vals and partner.logistics_tier_locked != bool(vals["logistics_tier_locked"]):
-                return True
-        return False
 
     def _logistics_check_tier_override(self):
         if self.env.su or self.env.user.has_group(MANAGER_GROUP):

@@ -1,6 +1,6 @@
 """Browser tours of the Logistics CRM main screens (headless Chromium through HttpCase).
 
-The tours live in static/src/tours/logistics_crm_tier_tour.js (bundle web.assets_tests).
+The tours live in static/tests/tours/logistics_crm_tier_tour.js (bundle web.assets_tests).
 The shared fixture (tests/common.py) cancels the demo orders, so the customers created
 here rank deterministically whatever else the database holds.
 """

@@ -101,7 +101,18 @@ class LogisticsDemo(models.AbstractModel):
         )
         companies = self.env["res.company"].search([])
         self.env["logistics.tier.engine"]._logistics_recompute(companies)
-        self.env["logistics.care.plan"]._logistics_schedule(companies)
+        self._care_history(rng, today)
+        # care contacts of the coming four weeks, each due on its own day
+        self.env["logistics.care.plan"]._logistics_schedule(companies, horizon_days=28)
+
+    @api.model
+    def _care_history(self, rng, today):
+        """Last care contacts some time within each tier's care interval: the next ones spread over weeks."""
+        customers = self.env["res.partner"].search([("is_logistics_customer", "=", True), ("logistics_tier_id", "!=", False)])
+        for partner in customers:
+            interval = partner.logistics_tier_id.care_interval_days
+            if interval:
+                partner.logistics_last_contact_date = today - timedelta(days=rng.randint(interval // 4, interval + 7))
 
     @api.model
     def _order_ages(self, rng, pattern, size):
