@@ -4,14 +4,6 @@
     "category": "Sales/CRM",
     "summary": "Customer tiers, lifecycle and churn risk for freight, shipping, "
     "road-transport and warehousing companies",
-    "description": """
-Logistics CRM
-=============
-Turns Odoo's partners, CRM and sales into a CRM for small and mid-sized
-logistics companies: Pareto (ABC) customer tiers over confirmed sales, a
-lifecycle stage (potential, target, active, dormant, lost), a churn-risk
-score, a logistics profile, win-back and care-plan activities.
-""",
     "author": "logistics_crm developers",
     "website": "https://github.com/logistics-crm/logistics_crm",
     "license": "LGPL-3",
@@ -49,5 +41,4 @@ score, a logistics profile, win-back and care-plan activities.
     },
     "images": ["static/description/banner.png"],
     "application": True,
-    "installable": True,
 }

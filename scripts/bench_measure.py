@@ -18,8 +18,14 @@ HELPERS = [
     "_logistics_win_back_batch",
 ]
 # helpers that run inside another one (_logistics_plan, _logistics_write_batch): "of which" rows
-NESTED_HELPERS = {"_logistics_fetch_current", "_logistics_fetch_sales", "_logistics_fetch_open_deals",
-                  "tiering.assign_tiers", "_logistics_history_batch", "_logistics_win_back_batch"}
+NESTED_HELPERS = {
+    "_logistics_fetch_current",
+    "_logistics_fetch_sales",
+    "_logistics_fetch_open_deals",
+    "tiering.assign_tiers",
+    "_logistics_history_batch",
+    "_logistics_win_back_batch",
+}
 
 
 class Memory:
@@ -76,6 +82,7 @@ class Breakdown:
 
     def __init__(self, env):
         import odoo  # noqa: PLC0415
+
         from odoo.addons.logistics_crm.domain import tiering  # noqa: PLC0415
 
         self.odoo = odoo
@@ -107,8 +114,9 @@ class Breakdown:
                 return func(*args, **kwargs)
             finally:
                 breakdown.depth -= 1
-                stat = breakdown.stats.setdefault(name, {"calls": 0, "time": 0.0, "queries": 0, "sql": 0.0,
-                                                         "nested": nested})
+                stat = breakdown.stats.setdefault(
+                    name, {"calls": 0, "time": 0.0, "queries": 0, "sql": 0.0, "nested": nested}
+                )
                 stat["calls"] += 1
                 stat["time"] += time.perf_counter() - t0
                 stat["queries"] += breakdown.odoo.sql_db.sql_counter - q0

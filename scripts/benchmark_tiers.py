@@ -45,10 +45,9 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import generate_data as gen  # noqa: E402
+import odoo_env  # noqa: E402
 from bench_measure import Breakdown, Memory  # noqa: E402
-
-ODOO_MAIN = 'import os, sys; os.environ["TZ"] = "UTC"; import odoo; sys.argv[0] = "odoo"; sys.exit(odoo.cli.main())'
+from odoo_env import ODOO_MAIN  # noqa: E402
 
 FLOOR_SQL = """
 SELECT p.commercial_partner_id, SUM(l.price_subtotal)
@@ -60,9 +59,15 @@ SELECT p.commercial_partner_id, SUM(l.price_subtotal)
 """
 
 RECOMPUTED_COLUMNS = [
-    "logistics_tier_id", "logistics_tier_date", "logistics_stage", "logistics_revenue_12m",
-    "logistics_order_count", "logistics_last_order_date", "logistics_churn_risk",
-    "logistics_churn_level", "logistics_next_contact_date",
+    "logistics_tier_id",
+    "logistics_tier_date",
+    "logistics_stage",
+    "logistics_revenue_12m",
+    "logistics_order_count",
+    "logistics_last_order_date",
+    "logistics_churn_risk",
+    "logistics_churn_level",
+    "logistics_next_contact_date",
 ]
 SHIFT_SHARE = 0.05
 COMPANY_KEY = "1"  # the generated data belongs to the first company: its key in the jsonb columns
@@ -79,30 +84,51 @@ def log(message):
 
 # ---------------------------------------------------------------------------- database
 def drop_database(dbname):
-    conn = gen.pg_connect("postgres", autocommit=True)
+    conn = odoo_env.pg_connect("postgres", autocommit=True)
     with conn.cursor() as cr:
-        cr.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
-                   "AND pid <> pg_backend_pid()", (dbname,))
-        cr.execute('DROP DATABASE IF EXISTS "%s"' % dbname.replace('"', ""))
+        cr.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (dbname,),
+        )
+        cr.execute('DROP DATABASE IF EXISTS "{}"'.format(dbname.replace('"', "")))
     conn.close()
-    shutil.rmtree(os.path.join(gen.REPO, ".data", "filestore", "filestore", dbname), ignore_errors=True)
+    shutil.rmtree(os.path.join(odoo_env.REPO, ".data", "filestore", "filestore", dbname), ignore_errors=True)
 
 
 def install(dbname, addons_path):
-    cmd = [sys.executable, "-c", ODOO_MAIN, *gen.odoo_server_args(addons_path), "-d", dbname,
-           "-i", "logistics_crm", "--without-demo=all", "--stop-after-init"]
+    cmd = [
+        sys.executable,
+        "-c",
+        ODOO_MAIN,
+        *odoo_env.odoo_server_args(addons_path),
+        "-d",
+        dbname,
+        "-i",
+        "logistics_crm",
+        "--without-demo=all",
+        "--stop-after-init",
+    ]
     subprocess.run(cmd, check=True)
 
 
 def update(dbname, addons_path):
     """Bring a reused database to the addon's current code (-u logistics_crm)."""
-    cmd = [sys.executable, "-c", ODOO_MAIN, *gen.odoo_server_args(addons_path), "-d", dbname,
-           "-u", "logistics_crm", "--stop-after-init"]
+    cmd = [
+        sys.executable,
+        "-c",
+        ODOO_MAIN,
+        *odoo_env.odoo_server_args(addons_path),
+        "-d",
+        dbname,
+        "-u",
+        "logistics_crm",
+        "--stop-after-init",
+    ]
     subprocess.run(cmd, check=True)
 
 
 def has_generated_data(dbname):
-    conn = gen.pg_connect(dbname)
+    conn = odoo_env.pg_connect(dbname)
     with conn.cursor() as cr:
         cr.execute("SELECT EXISTS(SELECT 1 FROM res_partner WHERE ref LIKE %s)", ("BENCH%-%",))
         found = cr.fetchone()[0]
@@ -111,10 +137,22 @@ def has_generated_data(dbname):
 
 
 def generate(args):
-    cmd = [sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "generate_data.py"),
-           "--db", args.db, "--partners", str(args.partners), "--orders", str(args.orders),
-           "--lines", str(args.lines), "--contacts-per-partner", str(args.contacts_per_partner),
-           "--seed", str(args.seed)]
+    cmd = [
+        sys.executable,
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), "generate_data.py"),
+        "--db",
+        args.db,
+        "--partners",
+        str(args.partners),
+        "--orders",
+        str(args.orders),
+        "--lines",
+        str(args.lines),
+        "--contacts-per-partner",
+        str(args.contacts_per_partner),
+        "--seed",
+        str(args.seed),
+    ]
     if args.addons_path:
         cmd += ["--addons-path", args.addons_path]
     subprocess.run(cmd, check=True)
@@ -123,37 +161,42 @@ def generate(args):
 def reset_recomputed(cr):
     """Forget the recomputed values, so that the next run is a first run again."""
     cr.execute(
-        f"""UPDATE res_partner SET {', '.join(f'{c} = NULL' for c in RECOMPUTED_COLUMNS)}
+        f"""UPDATE res_partner SET {", ".join(f"{c} = NULL" for c in RECOMPUTED_COLUMNS)}
              WHERE commercial_partner_id IN (SELECT id FROM res_partner WHERE is_logistics_customer)"""
     )
     count = cr.rowcount
     cr.execute("DELETE FROM logistics_tier_history")
     # open care and win-back activities of earlier runs would keep new ones from being planned
     cr.execute("""DELETE FROM mail_activity WHERE activity_type_id IN (
-                      SELECT res_id FROM ir_model_data WHERE module = 'logistics_crm' AND model = 'mail.activity.type')""")
+                      SELECT res_id FROM ir_model_data
+                       WHERE module = 'logistics_crm' AND model = 'mail.activity.type')""")
     return count
 
 
 def set_rule(args):
     """Create (or re-activate) the benchmark's automated action on tier changes."""
-    env = gen.open_env(args.db, args.addons_path)
+    env = odoo_env.open_env(args.db, args.addons_path)
     try:
         Automation = env["base.automation"].with_context(active_test=False)
         rule = Automation.search([("name", "=", "Benchmark: customer tier changed")])
         if not rule:
-            action = env["ir.actions.server"].create({
-                "name": "Benchmark: customer tier changed",
-                "model_id": env["ir.model"]._get_id("res.partner"),
-                "state": "code",
-                "code": RULE_CODE,
-            })
-            rule = Automation.create({
-                "name": "Benchmark: customer tier changed",
-                "model_id": env["ir.model"]._get_id("res.partner"),
-                "trigger": "on_create_or_write",
-                "trigger_field_ids": [(4, env["ir.model.fields"]._get("res.partner", "logistics_tier_id").id)],
-                "action_server_ids": [(4, action.id)],
-            })
+            action = env["ir.actions.server"].create(
+                {
+                    "name": "Benchmark: customer tier changed",
+                    "model_id": env["ir.model"]._get_id("res.partner"),
+                    "state": "code",
+                    "code": RULE_CODE,
+                }
+            )
+            rule = Automation.create(
+                {
+                    "name": "Benchmark: customer tier changed",
+                    "model_id": env["ir.model"]._get_id("res.partner"),
+                    "trigger": "on_create_or_write",
+                    "trigger_field_ids": [(4, env["ir.model.fields"]._get("res.partner", "logistics_tier_id").id)],
+                    "action_server_ids": [(4, action.id)],
+                }
+            )
         rule.active = True
         name = rule.name
         env.cr.commit()
@@ -173,9 +216,15 @@ def data_counts(cr):
                   (SELECT COUNT(*) FROM sale_order WHERE state IN ('draft', 'sent')),
                   (SELECT COUNT(*) FROM crm_lead WHERE active AND type = 'opportunity')"""
     )
-    keys = ("customers", "contacts", "confirmed orders", "confirmed order lines", "open quotations",
-            "open opportunities")
-    return dict(zip(keys, cr.fetchone()))
+    keys = (
+        "customers",
+        "contacts",
+        "confirmed orders",
+        "confirmed order lines",
+        "open quotations",
+        "open opportunities",
+    )
+    return dict(zip(keys, cr.fetchone(), strict=True))
 
 
 # ---------------------------------------------------------------------------- measuring
@@ -200,7 +249,10 @@ def measure_run(env, label, breakdown, memory, repeats=1):
     times = []
     for attempt in range(repeats):
         last = attempt == repeats - 1
-        log(f"{label}: logistics_recompute_tiers() ..." + (f" (attempt {attempt + 1} of {repeats})" if repeats > 1 else ""))
+        log(
+            f"{label}: logistics_recompute_tiers() ..."
+            + (f" (attempt {attempt + 1} of {repeats})" if repeats > 1 else "")
+        )
         if not last:
             env.cr.execute("SAVEPOINT bench_attempt")
         env.invalidate_all()
@@ -225,16 +277,27 @@ def measure_run(env, label, breakdown, memory, repeats=1):
     env.cr.commit()
     commit = time.perf_counter() - t1
     env.invalidate_all()
-    result = {"label": label, "time": min(times), "times": times, "queries": queries, "sql_time": sql_time,
-              "commit": commit, "summary": summary, "breakdown": breakdown.take(), **mem}
-    log(f"{label}: {elapsed:.2f} s, {queries} queries ({sql_time:.2f} s in SQL), "
-        f"peak RSS +{mem['rss_increase'] / 2**20:.0f} MiB, commit {commit:.2f} s, summary {summary}")
+    result = {
+        "label": label,
+        "time": min(times),
+        "times": times,
+        "queries": queries,
+        "sql_time": sql_time,
+        "commit": commit,
+        "summary": summary,
+        "breakdown": breakdown.take(),
+        **mem,
+    }
+    log(
+        f"{label}: {elapsed:.2f} s, {queries} queries ({sql_time:.2f} s in SQL), "
+        f"peak RSS +{mem['rss_increase'] / 2**20:.0f} MiB, commit {commit:.2f} s, summary {summary}"
+    )
     return result
 
 
 def child_run(args):
     """Measure one run in this (fresh) process and write the result as JSON to ``args.result_file``."""
-    env = gen.open_env(args.db, args.addons_path)
+    env = odoo_env.open_env(args.db, args.addons_path)
     try:
         breakdown = Breakdown(env)
         # the machine's speed drifts (shared host): the floor is measured again right before the run,
@@ -245,8 +308,7 @@ def child_run(args):
         result["floor"] = run_floor
     finally:
         env.cr.close()
-    result["summary"] = {key: value for key, value in result["summary"].items()
-                         if isinstance(value, (int, float, str))}
+    result["summary"] = {key: value for key, value in result["summary"].items() if isinstance(value, (int, float, str))}
     with open(args.result_file, "w") as out:
         json.dump(result, out)
 
@@ -254,9 +316,18 @@ def child_run(args):
 def run_in_child(args, label, repeats=1):
     """One measured run in a new Python process: memory figures do not depend on the earlier runs."""
     with tempfile.NamedTemporaryFile("r", suffix=".json") as result:
-        cmd = [sys.executable, os.path.abspath(__file__), "--db", args.db, "--child-run", label,
-               "--repeats", str(repeats),
-               "--result-file", result.name]
+        cmd = [
+            sys.executable,
+            os.path.abspath(__file__),
+            "--db",
+            args.db,
+            "--child-run",
+            label,
+            "--repeats",
+            str(repeats),
+            "--result-file",
+            result.name,
+        ]
         if args.addons_path:
             cmd += ["--addons-path", args.addons_path]
         if args.tracemalloc:
@@ -289,20 +360,21 @@ def shift_revenue(cr, share=SHIFT_SHARE):
 
 def unshift_revenue(cr, order_ids):
     """Put the orders moved by :func:`shift_revenue` back, so that a reused database keeps its data."""
-    cr.execute("UPDATE sale_order SET date_order = date_order + INTERVAL '12 months' WHERE id = ANY(%s)",
-               (order_ids,))
+    cr.execute("UPDATE sale_order SET date_order = date_order + INTERVAL '12 months' WHERE id = ANY(%s)", (order_ids,))
 
 
 def tier_distribution(cr):
     cr.execute(
         """SELECT COALESCE(t.code, '-'), COUNT(*) FROM res_partner p
         LEFT JOIN logistics_customer_tier t ON t.id = (p.logistics_tier_id->>%s)::int
-            WHERE p.is_logistics_customer AND p.active GROUP BY 1 ORDER BY 1""", (COMPANY_KEY,)
+            WHERE p.is_logistics_customer AND p.active GROUP BY 1 ORDER BY 1""",
+        (COMPANY_KEY,),
     )
     tiers = ", ".join(f"{code}: {count:,}" for code, count in cr.fetchall())
     cr.execute(
         """SELECT COALESCE(logistics_stage->>%s, '-'), COUNT(*) FROM res_partner
-            WHERE is_logistics_customer AND active GROUP BY 1 ORDER BY 2 DESC""", (COMPANY_KEY,)
+            WHERE is_logistics_customer AND active GROUP BY 1 ORDER BY 2 DESC""",
+        (COMPANY_KEY,),
     )
     stages = ", ".join(f"{stage}: {count:,}" for stage, count in cr.fetchall())
     return tiers, stages
@@ -319,47 +391,60 @@ def mib(value):
 
 def print_report(args, counts, timings, floor, floor_rows, runs, shift, distribution):
     print()
-    print(f"## logistics_recompute_tiers() benchmark ({args.db}, {os.cpu_count()} CPUs, "
-          f"PostgreSQL {timings['pg_version']}, Odoo {timings['odoo_version']})")
+    print(
+        f"## logistics_recompute_tiers() benchmark ({args.db}, {os.cpu_count()} CPUs, "
+        f"PostgreSQL {timings['pg_version']}, Odoo {timings['odoo_version']})"
+    )
     print()
     print("| Data | Rows |")
     print("|---|---:|")
     for key, value in counts.items():
         print(f"| {key} | {value:,} |")
     if timings.get("install") is not None:
-        print(f"| (install without demo: {timings['install']:.0f} s; data generation: "
-              f"{timings['generate']:.0f} s) | |")
+        print(f"| (install without demo: {timings['install']:.0f} s; data generation: {timings['generate']:.0f} s) | |")
     print()
-    print(f"Floor (plain aggregate of the 12-month confirmed lines per commercial partner, {floor_rows:,} groups, "
-          f"best of 3 after a warm-up): **{floor:.3f} s**")
+    print(
+        f"Floor (plain aggregate of the 12-month confirmed lines per commercial partner, {floor_rows:,} groups, "
+        f"best of 3 after a warm-up): **{floor:.3f} s**"
+    )
     print()
-    print("The floor is measured again right before each run, in the run's process (`Floor then`, best of 3);"
-          " `Run / floor` compares the run with that floor. Runs 2 and 3 are made several times (the earlier"
-          " attempts rolled back), and the best is reported, like the floor; `Attempts` lists them all.")
+    print(
+        "The floor is measured again right before each run, in the run's process (`Floor then`, best of 3);"
+        " `Run / floor` compares the run with that floor. Runs 2 and 3 are made several times (the earlier"
+        " attempts rolled back), and the best is reported, like the floor; `Attempts` lists them all."
+    )
     print()
-    print("| Run | Time | Floor then | Run / floor | SQL queries | Time in SQL | Peak RSS increase"
-          + (" | Python heap peak" if args.tracemalloc else "")
-          + " | Changed customers | Tier changes | Win-back activities | Attempts |")
+    print(
+        "| Run | Time | Floor then | Run / floor | SQL queries | Time in SQL | Peak RSS increase"
+        + (" | Python heap peak" if args.tracemalloc else "")
+        + " | Changed customers | Tier changes | Win-back activities | Attempts |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|" + ("---:|" if args.tracemalloc else "") + "---:|---:|---:|---:|")
     for run in runs:
         summary = run["summary"]
         run_floor = run.get("floor", floor)
-        print(f"| {run['label']} | {run['time']:.2f} s | {run_floor:.3f} s | {run['time'] / run_floor:.2f}x | "
-              f"{run['queries']:,} | "
-              f"{run['sql_time']:.2f} s | {mib(run['rss_increase'])}"
-              + (f" | {mib(run.get('python_peak'))}" if args.tracemalloc else "")
-              + f" | {summary['changed']:,} of {summary['customers']:,} | {summary['tier_changes']:,} | "
-              f"{summary['win_back']:,} | {', '.join(f'{t:.2f}' for t in run.get('times', [run['time']]))} s |")
+        print(
+            f"| {run['label']} | {run['time']:.2f} s | {run_floor:.3f} s | {run['time'] / run_floor:.2f}x | "
+            f"{run['queries']:,} | "
+            f"{run['sql_time']:.2f} s | {mib(run['rss_increase'])}"
+            + (f" | {mib(run.get('python_peak'))}" if args.tracemalloc else "")
+            + f" | {summary['changed']:,} of {summary['customers']:,} | {summary['tier_changes']:,} | "
+            f"{summary['win_back']:,} | {', '.join(f'{t:.2f}' for t in run.get('times', [run['time']]))} s |"
+        )
     print()
     before = [run.get("rss_before") for run in runs if run.get("rss_before")]
     if before:
-        print(f"Each run ran in a fresh process holding {mib(min(before))}-{mib(max(before))} RSS before the call "
-              "(Odoo registry loaded).")
+        print(
+            f"Each run ran in a fresh process holding {mib(min(before))}-{mib(max(before))} RSS before the call "
+            "(Odoo registry loaded)."
+        )
     failed = sum(run["summary"].get("failed_batches", 0) for run in runs)
     if failed:
         print(f"**WARNING: {failed} batches FAILED during the runs (see the log above): these figures are not valid.**")
-    print(f"Run 3 follows a shift of {shift[1]:,} orders of {shift[0]:,} customers "
-          f"({SHIFT_SHARE:.0%} of those with revenue) out of the window.")
+    print(
+        f"Run 3 follows a shift of {shift[1]:,} orders of {shift[0]:,} customers "
+        f"({SHIFT_SHARE:.0%} of those with revenue) out of the window."
+    )
     print(f"After run 1: tiers {distribution[0]}; stages {distribution[1]}.")
     rule = "none" if args.no_rule else f"on tier changes, code `{RULE_CODE}`"
     print(f"Automated action active during the runs: {rule}.")
@@ -373,17 +458,30 @@ def print_report(args, counts, timings, floor, floor_rows, runs, shift, distribu
         for name in run["breakdown"]:
             if name not in names:
                 names.append(name)
-    order = ["env.flush_all", "_logistics_plan", "_logistics_fetch_current", "_logistics_fetch_sales", "_logistics_fetch_open_deals",
-             "tiering.assign_tiers", "_logistics_write_batch", "base.automation._process",
-             "_logistics_history_batch", "mail.message.create",
-             "_logistics_win_back_batch", "mail.activity.create"]
+    order = [
+        "env.flush_all",
+        "_logistics_plan",
+        "_logistics_fetch_current",
+        "_logistics_fetch_sales",
+        "_logistics_fetch_open_deals",
+        "tiering.assign_tiers",
+        "_logistics_write_batch",
+        "base.automation._process",
+        "_logistics_history_batch",
+        "mail.message.create",
+        "_logistics_win_back_batch",
+        "mail.activity.create",
+    ]
     names.sort(key=lambda n: order.index(n) if n in order else len(order))
     for name in names:
         cells = []
         for run in runs:
             stat = run["breakdown"].get(name)
-            cells.append(f"{stat['time']:.2f} s, {stat['queries']:,} q ({stat['sql']:.2f} s SQL), "
-                         f"{stat['calls']}x" if stat else "-")
+            cells.append(
+                f"{stat['time']:.2f} s, {stat['queries']:,} q ({stat['sql']:.2f} s SQL), {stat['calls']}x"
+                if stat
+                else "-"
+            )
         label = f"of which {name}" if run_nested(runs, name) else name
         print(f"| {label} | " + " | ".join(cells) + " |")
     cells = []
@@ -407,28 +505,35 @@ def build_parser():
     parser.add_argument("--contacts-per-partner", type=int, default=0, help="contacts per company (default 0)")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the data (default 1)")
     parser.add_argument("--keep-db", action="store_true", help="keep the database at the end")
-    parser.add_argument("--reuse-db", action="store_true",
-                        help="reuse the database if it exists (no install; no generation if it holds data)")
-    parser.add_argument("--tracemalloc", action="store_true",
-                        help="also measure the Python-heap peak (slows the runs down)")
-    parser.add_argument("--no-rule", action="store_true",
-                        help="measure without the automated action on tier changes")
+    parser.add_argument(
+        "--reuse-db",
+        action="store_true",
+        help="reuse the database if it exists (no install; no generation if it holds data)",
+    )
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="also measure the Python-heap peak (slows the runs down)"
+    )
+    parser.add_argument("--no-rule", action="store_true", help="measure without the automated action on tier changes")
     parser.add_argument("--addons-path", help="Odoo addons path (default: as scripts/lib.sh computes it)")
     parser.add_argument("--child-run", help=argparse.SUPPRESS)  # internal: measure one run in this process
     parser.add_argument("--repeats", type=int, default=1, help=argparse.SUPPRESS)  # internal: attempts of a run
-    parser.add_argument("--attempts", type=int, default=3,
-                        help="attempts of the daily runs (2 and 3), best reported, like the floor (default 3)")
+    parser.add_argument(
+        "--attempts",
+        type=int,
+        default=3,
+        help="attempts of the daily runs (2 and 3), best reported, like the floor (default 3)",
+    )
     parser.add_argument("--result-file", help=argparse.SUPPRESS)
     return parser
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
-    odoo = gen.import_odoo()
+    odoo = odoo_env.import_odoo()
     if args.child_run:
         return child_run(args)
     timings = {"install": None, "generate": None, "odoo_version": odoo.release.version}
-    exists = gen.database_exists(args.db)
+    exists = odoo_env.database_exists(args.db)
     if exists and not args.reuse_db:
         log(f"dropping database {args.db}")
         drop_database(args.db)
@@ -451,7 +556,7 @@ def main(argv=None):
         generated = True
         log(f"generated in {timings['generate']:.0f} s")
 
-    conn = gen.pg_connect(args.db)
+    conn = odoo_env.pg_connect(args.db)
     cr = conn.cursor()
     try:
         if not generated:

@@ -41,13 +41,12 @@ The database must not be in use by other writers while the script runs.
 """
 
 import argparse
-import os
 import re
 import sys
 import time
 from contextlib import contextmanager
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from odoo_env import database_exists, import_odoo, open_env, pg_connect
 
 # Revenue skew: an order goes to the customer of Pareto rank floor(N * u**ORDER_SKEW)
 # (u uniform), and its lines are priced PRICE_SKEW-times higher for top-ranked customers
@@ -59,94 +58,6 @@ ORDER_SKEW = 2.0
 PRICE_SKEW = 0.35
 CONTACT_ORDER_SHARE = 0.25  # share of the orders placed by a contact rather than the company
 PRODUCT_CODE = "LCRM-BENCH-SERVICE"
-
-
-# ---------------------------------------------------------------------------- environment
-def pg_settings():
-    """PostgreSQL connection settings from the libpq environment variables."""
-    return {
-        "host": os.environ.get("PGHOST") or "127.0.0.1",
-        "port": os.environ.get("PGPORT") or "5432",
-        "user": os.environ.get("PGUSER") or "root",
-        "password": os.environ.get("PGPASSWORD") or None,
-    }
-
-
-def default_addons_path():
-    """The addons path of scripts/lib.sh's addons_path(), computed from ``import odoo``."""
-    import odoo  # noqa: PLC0415
-
-    pkg = os.path.dirname(os.path.abspath(odoo.__file__))
-    paths = [os.path.join(pkg, "addons")]
-    top = os.path.join(os.path.dirname(pkg), "addons")
-    if os.path.isdir(os.path.join(top, "web")):
-        paths.append(top)
-    paths.append(REPO)
-    paths += [p for p in os.environ.get("ODOO_ADDONS_PATH", "").split(",") if p]
-    return ",".join(paths)
-
-
-def odoo_server_args(addons_path=None, log_level="warn"):
-    """Odoo command-line options for the PostgreSQL server and addons path (no database)."""
-    pg = pg_settings()
-    args = [
-        "--addons-path", addons_path or default_addons_path(),
-        "--db_host", pg["host"], "--db_port", str(pg["port"]), "--db_user", pg["user"],
-        "--data-dir", os.path.join(REPO, ".data", "filestore"),
-        "--log-level", log_level,
-    ]
-    if pg["password"]:
-        args += ["--db_password", pg["password"]]
-    return args
-
-
-def import_odoo():
-    """Import Odoo 18 (after forcing the UTC time zone Odoo expects), or exit with a clear message."""
-    os.environ["TZ"] = "UTC"
-    if hasattr(time, "tzset"):
-        time.tzset()
-    if os.environ.get("ODOO_PATH"):  # like scripts/lib.sh; exported for the Odoo subprocesses too
-        sys.path.insert(0, os.environ["ODOO_PATH"])
-        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [os.environ["ODOO_PATH"],
-                                                                os.environ.get("PYTHONPATH")]))
-    try:
-        import odoo  # noqa: PLC0415
-    except ImportError:
-        sys.exit("ERROR: Odoo is not importable (python3 -c 'import odoo' failed): install Odoo 18.0 "
-                 "or point PYTHONPATH/ODOO_PATH at the folder holding the 'odoo' package.")
-    if odoo.release.version_info[0] != 18:
-        sys.exit(f"ERROR: 'import odoo' gives Odoo {odoo.release.version}, logistics_crm needs Odoo 18.0.")
-    return odoo
-
-
-def pg_connect(dbname, autocommit=False):
-    """Plain psycopg2 connection (for checks and VACUUM, which needs autocommit)."""
-    import psycopg2  # noqa: PLC0415
-
-    pg = pg_settings()
-    conn = psycopg2.connect(dbname=dbname, host=pg["host"], port=pg["port"], user=pg["user"],
-                            password=pg["password"])
-    conn.autocommit = autocommit
-    return conn
-
-
-def database_exists(dbname):
-    with pg_connect("postgres") as conn, conn.cursor() as cr:
-        cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,))
-        exists = bool(cr.fetchone())
-    conn.close()
-    return exists
-
-
-def open_env(dbname, addons_path=None):
-    """Registry cursor and superuser environment on ``dbname`` (the caller closes the cursor)."""
-    odoo = import_odoo()
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-
-    odoo.tools.config.parse_config(odoo_server_args(addons_path), setup_logging=True)
-    registry = Registry(dbname)
-    cr = registry.cursor()
-    return odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
 
 
 # ---------------------------------------------------------------------------- SQL helpers
@@ -196,8 +107,10 @@ def check_not_null(cr, table, explicit, prototype_id):
             continue
         cr.execute(f'SELECT "{column}" IS NULL FROM "{table}" WHERE id = %s', (prototype_id,))
         if cr.fetchone()[0]:
-            raise SystemExit(f"ERROR: {table}.{column} is NOT NULL but neither generated nor set on the "
-                             "ORM prototype: add it to the generator.")
+            raise SystemExit(
+                f"ERROR: {table}.{column} is NOT NULL but neither generated nor set on the "
+                "ORM prototype: add it to the generator."
+            )
 
 
 def insert_from_prototype(cr, table, explicit, source, prototype_id, params):
@@ -262,9 +175,11 @@ class Generator:
             if not re.fullmatch(r"[A-Za-z0-9_]+", self.args.prefix):
                 raise SystemExit("ERROR: --prefix may hold letters, digits and underscores only.")
             if used(self.args.prefix):
-                raise SystemExit(f"ERROR: prefix '{self.args.prefix}' is already used in database "
-                                 f"'{self.args.db}' (partners {self.args.prefix}-..., orders "
-                                 f"{self.args.prefix}/...): choose another --prefix or drop the database.")
+                raise SystemExit(
+                    f"ERROR: prefix '{self.args.prefix}' is already used in database "
+                    f"'{self.args.db}' (partners {self.args.prefix}-..., orders "
+                    f"{self.args.prefix}/...): choose another --prefix or drop the database."
+                )
             return self.args.prefix
         prefix, run = "BENCH", 1
         while used(prefix):
@@ -279,14 +194,23 @@ class Generator:
         self.company = env.ref("base.main_company")
         self.admin = env.ref("base.user_admin")
         # the prototypes are made as the admin user (salesperson, creator), without chatter
-        self.uenv = env(user=self.admin.id, su=True,
-                        context={"tracking_disable": True, "mail_create_nolog": True,
-                                 "mail_notrack": True, "allowed_company_ids": [self.company.id]})
+        self.uenv = env(
+            user=self.admin.id,
+            su=True,
+            context={
+                "tracking_disable": True,
+                "mail_create_nolog": True,
+                "mail_notrack": True,
+                "allowed_company_ids": [self.company.id],
+            },
+        )
         self.tax = self.sales_tax()
         self.product = self.ensure_product()
-        print(f"Database '{self.args.db}', prefix '{self.prefix}', company '{self.company.name}' "
-              f"({self.company.currency_id.name}), product [{PRODUCT_CODE}], "
-              f"tax: {self.tax.name if self.tax else 'none'}")
+        print(
+            f"Database '{self.args.db}', prefix '{self.prefix}', company '{self.company.name}' "
+            f"({self.company.currency_id.name}), product [{PRODUCT_CODE}], "
+            f"tax: {self.tax.name if self.tax else 'none'}"
+        )
         # setseed() takes a number in [-1, 1]
         self.cr.execute("SELECT setseed(%s)", (((self.args.seed * 2654435761) % 2**31) / 2**31 * 2 - 1,))
         self.cr.execute("SET LOCAL work_mem = '256MB'")
@@ -322,19 +246,29 @@ class Generator:
         from odoo import Command  # noqa: PLC0415
 
         env = self.uenv
-        self.proto_partner = env["res.partner"].create({"name": f"{self.prefix} prototype", "is_company": True,
-                                                        "user_id": self.admin.id})
-        self.proto_contact = env["res.partner"].create({"name": f"{self.prefix} prototype contact",
-                                                        "parent_id": self.proto_partner.id, "type": "contact"})
-        self.proto_order = env["sale.order"].create({
-            "partner_id": self.proto_partner.id,
-            "company_id": self.company.id,
-            "user_id": self.admin.id,
-            "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 1})],
-        })
+        self.proto_partner = env["res.partner"].create(
+            {"name": f"{self.prefix} prototype", "is_company": True, "user_id": self.admin.id}
+        )
+        self.proto_contact = env["res.partner"].create(
+            {"name": f"{self.prefix} prototype contact", "parent_id": self.proto_partner.id, "type": "contact"}
+        )
+        self.proto_order = env["sale.order"].create(
+            {
+                "partner_id": self.proto_partner.id,
+                "company_id": self.company.id,
+                "user_id": self.admin.id,
+                "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 1})],
+            }
+        )
         self.proto_line = self.proto_order.order_line
-        self.proto_lead = env["crm.lead"].create({"name": f"{self.prefix} prototype", "type": "opportunity",
-                                                  "partner_id": self.proto_partner.id, "user_id": self.admin.id})
+        self.proto_lead = env["crm.lead"].create(
+            {
+                "name": f"{self.prefix} prototype",
+                "type": "opportunity",
+                "partner_id": self.proto_partner.id,
+                "user_id": self.admin.id,
+            }
+        )
         if not self.proto_lead.stage_id or self.proto_lead.stage_id.is_won:
             stage = env["crm.stage"].search([("is_won", "=", False)], order="sequence, id", limit=1)
             self.proto_lead.stage_id = stage
@@ -387,7 +321,11 @@ class Generator:
         }
         with self.steps.step(f"res.partner: {n:,} customer companies") as info:
             info["rows"] = insert_from_prototype(
-                self.cr, "res_partner", explicit, "generate_series(1, %(n)s) AS g", self.proto_partner.id,
+                self.cr,
+                "res_partner",
+                explicit,
+                "generate_series(1, %(n)s) AS g",
+                self.proto_partner.id,
                 {"base": self.partner_base, "n": n, "prefix": self.prefix, "admin": self.admin.id},
             )
         self.made["customer companies"] = info["rows"]
@@ -418,9 +356,19 @@ class Generator:
         source = f"generate_series(1, %(count)s) AS g JOIN res_partner c ON c.id = {company_id}"
         with self.steps.step(f"res.partner: {n * k:,} contacts ({k} per company)") as info:
             info["rows"] = insert_from_prototype(
-                self.cr, "res_partner", explicit, source, self.proto_contact.id,
-                {"base": self.contact_base, "pbase": self.partner_base, "k": k, "count": n * k,
-                 "prefix": self.prefix, "admin": self.admin.id},
+                self.cr,
+                "res_partner",
+                explicit,
+                source,
+                self.proto_contact.id,
+                {
+                    "base": self.contact_base,
+                    "pbase": self.partner_base,
+                    "k": k,
+                    "count": n * k,
+                    "prefix": self.prefix,
+                    "admin": self.admin.id,
+                },
             )
         self.made["contacts"] = info["rows"]
 
@@ -445,9 +393,19 @@ class Generator:
                  FROM (SELECT g, LEAST(floor(%(n)s * power(random(), %(skew)s))::int, %(n)s - 1) AS r,
                               random() AS uc, random() AS uk, random() AS ud
                          FROM generate_series(1, %(count)s) AS g OFFSET 0) s""",
-            {"pbase": self.partner_base, "cbase": self.contact_base or 0, "mult": mult, "n": n, "k": k,
-             "contact_share": CONTACT_ORDER_SHARE, "price_skew": price_skew,
-             "skew": skew, "count": count, "max_age": max_age_days, "min_age": min_age_days},
+            {
+                "pbase": self.partner_base,
+                "cbase": self.contact_base or 0,
+                "mult": mult,
+                "n": n,
+                "k": k,
+                "contact_share": CONTACT_ORDER_SHARE,
+                "price_skew": price_skew,
+                "skew": skew,
+                "count": count,
+                "max_age": max_age_days,
+                "min_age": min_age_days,
+            },
         )
         self.cr.execute("ALTER TABLE lcrm_gen_orders ADD PRIMARY KEY (idx)")
         self.cr.execute("ANALYZE lcrm_gen_orders")
@@ -458,8 +416,12 @@ class Generator:
         self.plan_orders(count, skew, price_skew, max_age_days)
         order_base = reserve_ids(self.cr, "sale_order", count)
         params = {
-            "obase": order_base, "count": count, "prefix": self.prefix, "infix": name_infix,
-            "admin": self.admin.id, "state": "sale" if confirmed else "draft",
+            "obase": order_base,
+            "count": count,
+            "prefix": self.prefix,
+            "infix": name_infix,
+            "admin": self.admin.id,
+            "state": "sale" if confirmed else "draft",
             "validity": self.company.quotation_validity_days,
             "invoice_status": "to invoice" if confirmed else "no",
         }
@@ -473,23 +435,34 @@ class Generator:
             "partner_shipping_id": "o.partner_id",
             "date_order": "o.date_order",
             # set on creation (quotation) and kept on confirmation, like the ORM does
-            "validity_date": ("(o.date_order + %(validity)s * INTERVAL '1 day')::date"
-                              if self.company.quotation_validity_days > 0 else "NULL"),
+            "validity_date": (
+                "(o.date_order + %(validity)s * INTERVAL '1 day')::date"
+                if self.company.quotation_validity_days > 0
+                else "NULL"
+            ),
             "currency_rate": "1.0",
-            "amount_untaxed": "0", "amount_tax": "0", "amount_total": "0",
+            "amount_untaxed": "0",
+            "amount_tax": "0",
+            "amount_total": "0",
             "invoice_status": "%(invoice_status)s",
             "user_id": "%(admin)s",
             "locked": "FALSE",
             "access_token": "NULL",
-            "signed_by": "NULL", "signed_on": "NULL",
-            "origin": "NULL", "client_order_ref": "NULL", "reference": "NULL",
+            "signed_by": "NULL",
+            "signed_on": "NULL",
+            "origin": "NULL",
+            "client_order_ref": "NULL",
+            "reference": "NULL",
             "opportunity_id": "NULL",
-            "create_uid": "%(admin)s", "write_uid": "%(admin)s",
-            "create_date": "o.date_order", "write_date": "o.date_order",
+            "create_uid": "%(admin)s",
+            "write_uid": "%(admin)s",
+            "create_date": "o.date_order",
+            "write_date": "o.date_order",
         }
         with self.steps.step(f"sale.order: {count:,} {label}") as info:
-            info["rows"] = insert_from_prototype(self.cr, "sale_order", explicit, "lcrm_gen_orders o",
-                                                 self.proto_order.id, params)
+            info["rows"] = insert_from_prototype(
+                self.cr, "sale_order", explicit, "lcrm_gen_orders o", self.proto_order.id, params
+            )
 
         line_base = reserve_ids(self.cr, "sale_order_line", lines)
         rate = float(self.tax.amount) / 100.0 if self.tax else 0.0
@@ -523,8 +496,10 @@ class Generator:
             "display_type": "NULL",
             "is_downpayment": "FALSE",
             "customer_lead": "0",
-            "create_uid": "%(admin)s", "write_uid": "%(admin)s",
-            "create_date": "o.date_order", "write_date": "o.date_order",
+            "create_uid": "%(admin)s",
+            "write_uid": "%(admin)s",
+            "create_date": "o.date_order",
+            "write_date": "o.date_order",
         }
         # the first `count` lines give every order one line, the others go to random orders
         source = """(SELECT g,
@@ -537,9 +512,19 @@ class Generator:
                                           round(((20 + 180 * l0.up) * o.factor)::numeric, 2) AS price_unit) AS ln"""
         with self.steps.step(f"sale.order.line: {lines:,} lines of the {label}") as info:
             info["rows"] = insert_from_prototype(
-                self.cr, "sale_order_line", explicit, source, self.proto_line.id,
-                {**params, "lbase": line_base, "lines": lines, "product": self.product.id,
-                 "pname": self.product.display_name, "rate": rate},
+                self.cr,
+                "sale_order_line",
+                explicit,
+                source,
+                self.proto_line.id,
+                {
+                    **params,
+                    "lbase": line_base,
+                    "lines": lines,
+                    "product": self.product.id,
+                    "pname": self.product.display_name,
+                    "rate": rate,
+                },
             )
         if self.tax:
             field = self.tax_rel
@@ -585,7 +570,9 @@ class Generator:
             "email_normalized": "p.email_normalized",
             "email_domain_criterion": self.email_domain_criterion(),
             "email_state": "'correct'",
-            "phone": "NULL", "mobile": "NULL", "phone_sanitized": "NULL",
+            "phone": "NULL",
+            "mobile": "NULL",
+            "phone_sanitized": "NULL",
             "user_id": "%(admin)s",
             "company_id": "%(company)s",
             "probability": "s.prob",
@@ -597,8 +584,10 @@ class Generator:
             "date_closed": "NULL",
             "date_deadline": "(s.opened + INTERVAL '60 days')::date",
             "lost_reason_id": "NULL",
-            "create_uid": "%(admin)s", "write_uid": "%(admin)s",
-            "create_date": "s.opened", "write_date": "s.opened",
+            "create_uid": "%(admin)s",
+            "write_uid": "%(admin)s",
+            "create_date": "s.opened",
+            "write_date": "s.opened",
         }
         source = """(SELECT g, %(pbase)s + floor(random() * %(n)s)::int AS pid,
                             round((10 + random() * 60)::numeric, 2)::float AS prob,
@@ -608,9 +597,20 @@ class Generator:
                JOIN res_partner p ON p.id = s.pid"""
         with self.steps.step(f"crm.lead: {count:,} open opportunities") as info:
             info["rows"] = insert_from_prototype(
-                self.cr, "crm_lead", explicit, source, self.proto_lead.id,
-                {"base": base, "count": count, "n": n, "pbase": self.partner_base, "prefix": self.prefix,
-                 "admin": self.admin.id, "company": self.company.id},
+                self.cr,
+                "crm_lead",
+                explicit,
+                source,
+                self.proto_lead.id,
+                {
+                    "base": base,
+                    "count": count,
+                    "n": n,
+                    "pbase": self.partner_base,
+                    "prefix": self.prefix,
+                    "admin": self.admin.id,
+                    "company": self.company.id,
+                },
             )
         self.made["open opportunities"] = info["rows"]
 
@@ -622,7 +622,7 @@ class Generator:
         criterion = iap_tools.mail_prepare_for_domain_search(sample)
         if criterion == sample:  # a generic mail provider: the whole address is the criterion
             return "p.email_normalized"
-        return "'%s'" % (criterion or "").replace("'", "''").replace("%", "%%")
+        return "'{}'".format((criterion or "").replace("'", "''").replace("%", "%%"))
 
     # -------------------------------------------------------------- maintenance
     def fix_sequences(self):
@@ -643,10 +643,12 @@ class Generator:
         self.insert_contacts()
         days = args.months * 365.25 / 12
         self.made["confirmed orders"], self.made["confirmed order lines"] = self.insert_orders(
-            "confirmed orders", args.orders, args.lines, True, "", ORDER_SKEW, PRICE_SKEW, days)
+            "confirmed orders", args.orders, args.lines, True, "", ORDER_SKEW, PRICE_SKEW, days
+        )
         if args.quotations > 0:
             self.made["draft quotations"], _lines = self.insert_orders(
-                "draft quotations", args.quotations, args.quotations, False, "Q", 1.0, 0.0, 60.0)
+                "draft quotations", args.quotations, args.quotations, False, "Q", 1.0, 0.0, 60.0
+            )
         self.insert_opportunities()
         with self.steps.step("clean-up: prototypes, sequences"):
             self.drop_prototypes()
@@ -657,8 +659,7 @@ class Generator:
         with self.steps.step("VACUUM ANALYZE of the touched tables"):
             conn = pg_connect(args.db, autocommit=True)
             with conn.cursor() as cr:
-                for table in ("res_partner", "sale_order", "sale_order_line", "crm_lead",
-                              self.tax_rel.relation):
+                for table in ("res_partner", "sale_order", "sale_order_line", "crm_lead", self.tax_rel.relation):
                     cr.execute(f'VACUUM ANALYZE "{table}"')
             conn.close()
         self.report()
@@ -676,8 +677,10 @@ class Generator:
         print(f"\nMade with prefix '{self.prefix}' in {self.steps.total():.1f} s:")
         for label, count in self.made.items():
             print(f"  {count:>12,}  {label}")
-        print(f"  confirmed revenue (untaxed): {revenue:,.2f} {self.company.currency_id.name}, "
-              f"orders dated {first:%Y-%m-%d} .. {last:%Y-%m-%d}")
+        print(
+            f"  confirmed revenue (untaxed): {revenue:,.2f} {self.company.currency_id.name}, "
+            f"orders dated {first:%Y-%m-%d} .. {last:%Y-%m-%d}"
+        )
 
 
 def positive_or_zero(text):
@@ -696,18 +699,35 @@ def build_parser():
     parser.add_argument("--db", required=True, help="existing database where logistics_crm is installed")
     parser.add_argument("--partners", type=int, default=100_000, help="customer companies (default 100000)")
     parser.add_argument("--orders", type=int, default=200_000, help="confirmed sales orders (default 200000)")
-    parser.add_argument("--lines", type=int, default=1_000_000,
-                        help="lines of the confirmed orders, at least one per order (default 1000000)")
-    parser.add_argument("--contacts-per-partner", type=positive_or_zero, default=0,
-                        help="contacts (child partners) per company; they place a quarter of the orders (default 0)")
+    parser.add_argument(
+        "--lines",
+        type=int,
+        default=1_000_000,
+        help="lines of the confirmed orders, at least one per order (default 1000000)",
+    )
+    parser.add_argument(
+        "--contacts-per-partner",
+        type=positive_or_zero,
+        default=0,
+        help="contacts (child partners) per company; they place a quarter of the orders (default 0)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--months", type=int, default=24, help="orders are dated over the last N months (default 24)")
-    parser.add_argument("--opportunities", type=positive_or_zero, default=None,
-                        help="open opportunities (default: partners / 50, between 100 and 5000)")
-    parser.add_argument("--quotations", type=positive_or_zero, default=None,
-                        help="draft quotations of one line (default: partners / 50, between 100 and 5000)")
-    parser.add_argument("--prefix", help="marker of this run's rows (default: BENCH, or BENCH2, BENCH3... "
-                        "when already used)")
+    parser.add_argument(
+        "--opportunities",
+        type=positive_or_zero,
+        default=None,
+        help="open opportunities (default: partners / 50, between 100 and 5000)",
+    )
+    parser.add_argument(
+        "--quotations",
+        type=positive_or_zero,
+        default=None,
+        help="draft quotations of one line (default: partners / 50, between 100 and 5000)",
+    )
+    parser.add_argument(
+        "--prefix", help="marker of this run's rows (default: BENCH, or BENCH2, BENCH3... when already used)"
+    )
     parser.add_argument("--no-tax", action="store_true", help="untaxed lines even if the company has a sales tax")
     parser.add_argument("--addons-path", help="Odoo addons path (default: as scripts/lib.sh computes it)")
     return parser
@@ -726,8 +746,10 @@ def main(argv=None):
     args.quotations = deals if args.quotations is None else args.quotations
     import_odoo()
     if not database_exists(args.db):
-        raise SystemExit(f"ERROR: database '{args.db}' does not exist (create it with logistics_crm installed, "
-                         f"e.g. scripts/odoo -d {args.db} -i logistics_crm --without-demo=all --stop-after-init).")
+        raise SystemExit(
+            f"ERROR: database '{args.db}' does not exist (create it with logistics_crm installed, "
+            f"e.g. scripts/odoo -d {args.db} -i logistics_crm --without-demo=all --stop-after-init)."
+        )
     env = open_env(args.db, args.addons_path)
     try:
         Generator(env, args).run()

@@ -19,12 +19,14 @@ def fake_python(tmp_path, odoo_version=None):
         # a module that fails to import shadows any real Odoo
         (site / "odoo.py").write_text("raise ImportError('no odoo here')\n")
     else:
-        (site / "odoo.py").write_text(textwrap.dedent(f"""
+        (site / "odoo.py").write_text(
+            textwrap.dedent(f"""
             class release:
                 version_info = ({odoo_version}, 0, 0, 'final', 0, '')
-        """))
+        """)
+        )
     wrapper = tmp_path / "python3"
-    wrapper.write_text(f"#!/bin/sh\nPYTHONPATH={site}${{PYTHONPATH:+:$PYTHONPATH}} exec {sys.executable} \"$@\"\n")
+    wrapper.write_text(f'#!/bin/sh\nPYTHONPATH={site}${{PYTHONPATH:+:$PYTHONPATH}} exec {sys.executable} "$@"\n')
     wrapper.chmod(0o755)
     return str(wrapper)
 

@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-
 from domain import tiering as t
 
 ABC = [("A", 80.0), ("B", 95.0), ("C", 100.0)]

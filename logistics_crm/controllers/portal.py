@@ -5,7 +5,6 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 
 
 class LogisticsCustomerPortal(CustomerPortal):
-
     @http.route("/my/logistics", type="http", auth="user", website=True)
     def portal_my_logistics(self, **kwargs):
         """The customer's own tier, service levels and logistics profile.
@@ -18,9 +17,11 @@ class LogisticsCustomerPortal(CustomerPortal):
         # only the user's own company and only the fields rendered below.
         company_sudo = company.sudo()
         values = self._prepare_portal_layout_values()
-        values.update({
-            "page_name": "logistics_profile",
-            "logistics_company": company_sudo,
-            "logistics_tier": company_sudo.logistics_tier_id,
-        })
+        values.update(
+            {
+                "page_name": "logistics_profile",
+                "logistics_company": company_sudo,
+                "logistics_tier": company_sudo.logistics_tier_id,
+            }
+        )
         return request.render("logistics_crm.portal_my_logistics", values)

@@ -174,8 +174,9 @@ def frequency_drop(recent_orders, prior_orders):
     return max(0.0, min(1.0, (prior_orders - recent_orders) / prior_orders))
 
 
-def churn_risk(last_order_date, recent_orders, prior_orders, today, rules=StageRules(),
-               open_complaints=0, satisfaction=None):
+def churn_risk(
+    last_order_date, recent_orders, prior_orders, today, rules=StageRules(), open_complaints=0, satisfaction=None
+):
     """Churn risk 0..100.
 
     - never ordered: 0 (nothing to lose yet); no order within the dormant window: 100;

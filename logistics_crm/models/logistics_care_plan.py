@@ -6,7 +6,7 @@ customer (care contacts, win-back calls; complaints, surveys and bookings later)
 
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..domain import tiering
@@ -19,8 +19,7 @@ class LogisticsCarePlan(models.AbstractModel):
 
     # ------------------------------------------------------------------ activities (shared helper)
     @api.model
-    def _logistics_plan_activities(self, partners, activity_type_xmlid, summary, note, deadline=None,
-                                   skip_open=True):
+    def _logistics_plan_activities(self, partners, activity_type_xmlid, summary, note, deadline=None, skip_open=True):
         """Plan an activity of the given type for the salesperson of each of ``partners``.
 
         :param summary: callable ``partner -> str``; :param note: callable ``partner -> str``
@@ -33,9 +32,15 @@ class LogisticsCarePlan(models.AbstractModel):
         if skip_open and partners:
             # sudo: an open activity of another salesperson also counts
             open_ids = {
-                res_id for [res_id] in self.env["mail.activity"].sudo()._read_group(
-                    [("res_model", "=", "res.partner"), ("res_id", "in", partners.ids),
-                     ("activity_type_id", "=", activity_type.id)],
+                res_id
+                for [res_id] in self.env["mail.activity"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("res_model", "=", "res.partner"),
+                        ("res_id", "in", partners.ids),
+                        ("activity_type_id", "=", activity_type.id),
+                    ],
                     ["res_id"],
                 )
             }
@@ -46,18 +51,25 @@ class LogisticsCarePlan(models.AbstractModel):
             deadline = fields.Date.context_today(self) + timedelta(days=activity_type.delay_count or 0)
         model_id = self.env["ir.model"]._get_id("res.partner")
         # sudo: plans activities for every salesperson, not only for the caller's customers
-        return self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create([
-            {
-                "res_model_id": model_id,
-                "res_id": partner.id,
-                "activity_type_id": activity_type.id,
-                "user_id": partner.user_id.id,
-                "summary": summary(partner),
-                "note": note(partner),
-                "date_deadline": deadline(partner) if callable(deadline) else deadline,
-            }
-            for partner in partners
-        ])
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(
+                [
+                    {
+                        "res_model_id": model_id,
+                        "res_id": partner.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": partner.user_id.id,
+                        "summary": summary(partner),
+                        "note": note(partner),
+                        "date_deadline": deadline(partner) if callable(deadline) else deadline,
+                    }
+                    for partner in partners
+                ]
+            )
+        )
 
     # ------------------------------------------------------------------ care contacts
     @api.model
@@ -65,7 +77,7 @@ class LogisticsCarePlan(models.AbstractModel):
         """Plan a care contact for every customer of ``companies`` whose next planned contact is due
         (or falls within ``horizon_days``: the activity is then due on that day)."""
         if not (self.env.su or self.env.user.has_group(USER_GROUP)):
-            raise AccessError(_("Only Logistics CRM users can plan care contacts."))
+            raise AccessError(self.env._("Only Logistics CRM users can plan care contacts."))
         created = 0
         for company in companies:
             created += len(self._logistics_schedule_company(company, limit=limit, horizon_days=horizon_days))
@@ -94,7 +106,9 @@ class LogisticsCarePlan(models.AbstractModel):
             lambda partner: self.env._("Care contact with %(customer)s", customer=partner.name),
             lambda partner: self.env._(
                 "Planned contact for a tier %(tier)s customer: call or visit, ask about upcoming "
-                "shipments and any service issue.", tier=partner.logistics_tier_id.code),
+                "shipments and any service issue.",
+                tier=partner.logistics_tier_id.code,
+            ),
             deadline=lambda partner: max(partner.logistics_next_contact_date, today),
         )
 
@@ -111,11 +125,14 @@ class LogisticsCarePlan(models.AbstractModel):
         """Write the next planned contact of ``partners`` for the current company (grouped writes)."""
         groups = {}
         for partner in partners.sudo():  # sudo: derived from fields the caller may not read
-            next_date = tiering.next_contact_date(
-                partner.logistics_last_contact_date,
-                partner.logistics_tier_id.care_interval_days,
-                partner.logistics_tier_date,
-            ) or False
+            next_date = (
+                tiering.next_contact_date(
+                    partner.logistics_last_contact_date,
+                    partner.logistics_tier_id.care_interval_days,
+                    partner.logistics_tier_date,
+                )
+                or False
+            )
             if next_date != partner.logistics_next_contact_date:
                 groups.setdefault(next_date, []).append(partner.id)
         Partner = self.env["res.partner"].sudo().with_context(**{INTERNAL_WRITE_KEY: CARE_WRITE})

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
@@ -75,9 +75,10 @@ class LogisticsCustomerTier(models.Model):
         result = super().write(vals)
         if "care_interval_days" in vals:
             # move the next planned contact of the tier's customers, in every company
-            for company in self.env["res.company"].sudo().search([]):
-                partners = self.env["res.partner"].sudo().with_company(company).search(
-                    [("logistics_tier_id", "in", self.ids)])
+            for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all
+                partners = (
+                    self.env["res.partner"].sudo().with_company(company).search([("logistics_tier_id", "in", self.ids)])
+                )
                 self.env["logistics.care.plan"].with_company(company)._logistics_refresh_next_contact(partners)
         return result
 
@@ -94,17 +95,18 @@ class LogisticsCustomerTier(models.Model):
 
     @api.constrains("revenue_share_cutoff", "sequence", "active")
     def _check_revenue_share_cutoff(self):
-        self._logistics_check_tiers(self.search([]))  # active tiers, in tier order
+        # active tiers, in tier order (a handful)
+        self._logistics_check_tiers(self.search([]))  # pylint: disable=no-search-all
 
     @api.model
     def _logistics_check_tiers(self, tiers):
         """Refuse a set of active tiers that would rank customers wrongly or leave them without a tier."""
         error = tiering.validate_cutoffs(tiers.mapped("revenue_share_cutoff"))
         if error == "cutoff_range":
-            raise ValidationError(_("A tier's revenue share cut-off must be above 0% and at most 100%."))
+            raise ValidationError(self.env._("A tier's revenue share cut-off must be above 0% and at most 100%."))
         if error == "cutoff_order":
             raise ValidationError(
-                _(
+                self.env._(
                     "Revenue share cut-offs must increase from tier to tier (in sequence order), "
                     "e.g. A 80%%, B 95%%, C 100%%. Current order: %(tiers)s",
                     tiers=", ".join(f"{t.code} {t.revenue_share_cutoff:g}%" for t in tiers),
@@ -112,23 +114,27 @@ class LogisticsCustomerTier(models.Model):
             )
         if error == "cutoff_last":
             raise ValidationError(
-                _(
+                self.env._(
                     "The last active tier (%(tier)s) must have a cut-off of 100%%: otherwise the customers "
                     "ranked after it would have revenue and no tier.",
                     tier=tiers[-1].display_name,
                 )
             )
         if not tiers and self._logistics_customers_with_revenue():
-            raise ValidationError(_(
-                "At least one tier must stay active: customers with revenue would otherwise have no tier."))
+            raise ValidationError(
+                self.env._("At least one tier must stay active: customers with revenue would otherwise have no tier.")
+            )
 
     @api.model
     def _logistics_customers_with_revenue(self):
         """Whether any customer has revenue in the tier window, in any company (figures only)."""
         self.env["res.partner"].flush_model(["logistics_revenue_12m"])
-        self.env.cr.execute(SQL(
-            """SELECT 1 FROM res_partner p, jsonb_each_text(p.logistics_revenue_12m) AS r(company, amount)
-                WHERE p.logistics_revenue_12m IS NOT NULL AND r.amount::numeric > 0 LIMIT 1"""))
+        self.env.cr.execute(
+            SQL(
+                """SELECT 1 FROM res_partner p, jsonb_each_text(p.logistics_revenue_12m) AS r(company, amount)
+                WHERE p.logistics_revenue_12m IS NOT NULL AND r.amount::numeric > 0 LIMIT 1"""
+            )
+        )
         return bool(self.env.cr.fetchone())
 
     @api.ondelete(at_uninstall=False)
@@ -136,15 +142,23 @@ class LogisticsCustomerTier(models.Model):
         Partner = self.env["res.partner"]
         Partner.flush_model(["logistics_tier_id"])
         # a company-dependent many-to-one has no foreign key: look into every company's value
-        self.env.cr.execute(SQL(
-            """SELECT DISTINCT (r.tier)::int FROM res_partner p, jsonb_each_text(p.logistics_tier_id) AS r(company, tier)
-                WHERE p.logistics_tier_id IS NOT NULL AND r.tier::int = ANY(%s)""", self.ids))
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT (r.tier)::int
+                     FROM res_partner p, jsonb_each_text(p.logistics_tier_id) AS r(company, tier)
+                WHERE p.logistics_tier_id IS NOT NULL AND r.tier::int = ANY(%s)""",
+                self.ids,
+            )
+        )
         used = self.browse(row[0] for row in self.env.cr.fetchall())
         if used:
-            raise UserError(_(
-                "%(tiers)s: customers hold these tiers. Archive them instead (the next recompute moves "
-                "their customers to the remaining tiers), or move the customers first.",
-                tiers=", ".join(used.mapped("display_name"))))
+            raise UserError(
+                self.env._(
+                    "%(tiers)s: customers hold these tiers. Archive them instead (the next recompute moves "
+                    "their customers to the remaining tiers), or move the customers first.",
+                    tiers=", ".join(used.mapped("display_name")),
+                )
+            )
         self._logistics_check_tiers(self.search([("id", "not in", self.ids)]))
 
     @api.constrains("complaint_response_hours", "complaint_resolution_hours")
@@ -152,14 +166,20 @@ class LogisticsCustomerTier(models.Model):
         for tier in self:
             if tier.complaint_resolution_hours and tier.complaint_response_hours > tier.complaint_resolution_hours:
                 raise ValidationError(
-                    _("Tier %(tier)s: the complaint response time cannot be longer than the resolution time.",
-                      tier=tier.display_name)
+                    self.env._(
+                        "Tier %(tier)s: the complaint response time cannot be longer than the resolution time.",
+                        tier=tier.display_name,
+                    )
                 )
 
     @api.depends("code", "name")
     def _compute_display_name(self):
         for tier in self:
-            tier.display_name = f"{tier.code} - {tier.name}" if tier.code and tier.name and tier.code != tier.name else (tier.name or tier.code or "")
+            tier.display_name = (
+                f"{tier.code} - {tier.name}"
+                if tier.code and tier.name and tier.code != tier.name
+                else (tier.name or tier.code or "")
+            )
 
     def action_view_partners(self):
         self.ensure_one()

@@ -21,7 +21,7 @@ from datetime import timedelta
 
 from psycopg2.errors import LockNotAvailable, SerializationFailure
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
@@ -57,11 +57,21 @@ ENGINE_WRITE_FIELDS = frozenset(ORM_KEYS.values())
 # What the care planner writes
 CARE_WRITE_FIELDS = frozenset({"logistics_next_contact_date"})
 # Everything a detached contact forgets (values copied from its former company), see res.partner.write
-RESET_FIELDS = frozenset({
-    "logistics_tier_id", "logistics_tier_locked", "logistics_tier_date", "logistics_stage",
-    "logistics_revenue_12m", "logistics_order_count", "logistics_last_order_date", "logistics_churn_risk",
-    "logistics_churn_level", "logistics_last_contact_date", "logistics_next_contact_date",
-})
+RESET_FIELDS = frozenset(
+    {
+        "logistics_tier_id",
+        "logistics_tier_locked",
+        "logistics_tier_date",
+        "logistics_stage",
+        "logistics_revenue_12m",
+        "logistics_order_count",
+        "logistics_last_order_date",
+        "logistics_churn_risk",
+        "logistics_churn_level",
+        "logistics_last_contact_date",
+        "logistics_next_contact_date",
+    }
+)
 
 
 class InternalWrite:
@@ -128,17 +138,18 @@ class LogisticsTierEngine(models.AbstractModel):
             return
         kind, key = error
         labels = {
-            "tier_window_months": _("The tier window (months)"),
-            "active_days": _("The active window (days)"),
-            "dormant_days": _("The dormant window (days)"),
+            "tier_window_months": self.env._("The tier window (months)"),
+            "active_days": self.env._("The active window (days)"),
+            "dormant_days": self.env._("The dormant window (days)"),
         }
         if kind == "not_integer":
-            raise ValidationError(_("%(setting)s must be a whole number.", setting=labels[key]))
+            raise ValidationError(self.env._("%(setting)s must be a whole number.", setting=labels[key]))
         if kind == "out_of_range":
             _default, low, high = tiering.SETTINGS[key]
-            raise ValidationError(_("%(setting)s must be between %(low)s and %(high)s.",
-                                    setting=labels[key], low=low, high=high))
-        raise ValidationError(_("The dormant window must be longer than the active window."))
+            raise ValidationError(
+                self.env._("%(setting)s must be between %(low)s and %(high)s.", setting=labels[key], low=low, high=high)
+            )
+        raise ValidationError(self.env._("The dormant window must be longer than the active window."))
 
     # ------------------------------------------------------------------ run lock
     @api.model
@@ -155,25 +166,38 @@ class LogisticsTierEngine(models.AbstractModel):
         cr = self.env.cr
         cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", RUN_LOCK_NAMESPACE, company.id))
         if not cr.fetchone()[0]:
-            raise LogisticsRunBusy(_(
-                "The customer tiers of %(company)s are being recomputed right now (daily job, "
-                "Recompute now or care planning). Try again in a few minutes.", company=company.name))
+            raise LogisticsRunBusy(
+                self.env._(
+                    "The customer tiers of %(company)s are being recomputed right now (daily job, "
+                    "Recompute now or care planning). Try again in a few minutes.",
+                    company=company.name,
+                )
+            )
         try:
             with cr.savepoint(flush=False):
-                cr.execute(SQL(
-                    """UPDATE res_company SET logistics_tier_run_at = NOW() AT TIME ZONE 'UTC'
-                        WHERE id = %s""", company.id), log_exceptions=False)
+                cr.execute(
+                    SQL(
+                        """UPDATE res_company SET logistics_tier_run_at = NOW() AT TIME ZONE 'UTC'
+                        WHERE id = %s""",
+                        company.id,
+                    ),
+                    log_exceptions=False,
+                )
         except (SerializationFailure, LockNotAvailable) as error:
-            raise LogisticsRunBusy(_(
-                "Another run has just updated the customer tiers of %(company)s. Run it again to "
-                "start from its results.", company=company.name)) from error
+            raise LogisticsRunBusy(
+                self.env._(
+                    "Another run has just updated the customer tiers of %(company)s. Run it again to "
+                    "start from its results.",
+                    company=company.name,
+                )
+            ) from error
         company.invalidate_recordset(["logistics_tier_run_at"])
 
     # ------------------------------------------------------------------ public entry points
     @api.model
     def _logistics_check_user(self):
         if not (self.env.su or self.env.user.has_group(USER_GROUP)):
-            raise AccessError(_("Only Logistics CRM users can recompute customer tiers."))
+            raise AccessError(self.env._("Only Logistics CRM users can recompute customer tiers."))
 
     @api.model
     def _logistics_clean(self):
@@ -181,14 +205,18 @@ class LogisticsTierEngine(models.AbstractModel):
 
         Only the language and time zone are kept: they make the user's messages and "today".
         """
-        return self.sudo().with_context({"lang": self.env.lang, "tz": self.env.context.get("tz")})
+        clean = {"lang": self.env.lang, "tz": self.env.context.get("tz")}
+        # a new context on purpose
+        return self.sudo().with_context(clean)  # pylint: disable=context-overridden
 
     @api.model
     def _logistics_recompute(self, companies, batch_size=5000, max_batches=None, today=None):
         """Recompute every customer of ``companies``; return the summed summary."""
         summary = self._logistics_empty_summary()
         for company in companies:
-            result = self._logistics_recompute_company(company, batch_size=batch_size, max_batches=max_batches, today=today)
+            result = self._logistics_recompute_company(
+                company, batch_size=batch_size, max_batches=max_batches, today=today
+            )
             for key in summary:
                 summary[key] += result[key]
         return summary
@@ -205,18 +233,26 @@ class LogisticsTierEngine(models.AbstractModel):
         plan = engine._logistics_plan(company, today=today or fields.Date.context_today(engine))
         skip_ids = set(skip_ids)
         changes = [change for change in plan["changes"] if change[0] not in skip_ids]
-        summary = dict(engine._logistics_empty_summary(), customers=len(plan["current"]),
-                       changed=len(changes), skipped_orders=plan["skipped_orders"])
+        summary = dict(
+            engine._logistics_empty_summary(),
+            customers=len(plan["current"]),
+            changed=len(changes),
+            skipped_orders=plan["skipped_orders"],
+        )
         failed_ids = []
         batches = range(0, len(changes), batch_size)
         for start in batches[:max_batches] if max_batches else batches:
-            batch = changes[start:start + batch_size]
+            batch = changes[start : start + batch_size]
             try:
                 with self.env.cr.savepoint():
                     result = engine._logistics_write_batch(company, batch, plan["tiers"], plan["rules"])
             except Exception:
-                _logger.exception("logistics_recompute_tiers: %s: a batch of %s customers failed and was skipped "
-                                  "(first id %s)", company.name, len(batch), batch[0][0])
+                _logger.exception(
+                    "logistics_recompute_tiers: %s: a batch of %s customers failed and was skipped (first id %s)",
+                    company.name,
+                    len(batch),
+                    batch[0][0],
+                )
                 summary["failed_batches"] += 1
                 failed_ids.extend(pid for pid, _old, _new in batch)
                 self.env.invalidate_all()
@@ -227,8 +263,11 @@ class LogisticsTierEngine(models.AbstractModel):
             # keep memory flat: drop the batch's records, messages and activities from the cache
             self.env.invalidate_all()
         summary["failed_ids"] = failed_ids
-        _logger.info("logistics_recompute_tiers: %s: %s", company.name,
-                     {key: value for key, value in summary.items() if key != "failed_ids"})
+        _logger.info(
+            "logistics_recompute_tiers: %s: %s",
+            company.name,
+            {key: value for key, value in summary.items() if key != "failed_ids"},
+        )
         return summary
 
     @api.model
@@ -243,7 +282,7 @@ class LogisticsTierEngine(models.AbstractModel):
         aside until the next day, so the remaining batches still run. Run manually (or
         called directly), it does every batch at once.
         """
-        companies = self.env["res.company"].sudo().search([], order="id")
+        companies = self.env["res.company"].sudo().search([], order="id")  # pylint: disable=no-search-all
         care_plan = self.env["logistics.care.plan"].sudo()
         if not self.env.context.get("cron_id"):
             summary = self._logistics_recompute(companies, batch_size=batch_size)
@@ -255,12 +294,15 @@ class LogisticsTierEngine(models.AbstractModel):
         for index, company in enumerate(companies):
             skip_ids = company._logistics_tier_skipped(today)
             try:
-                summary = self._logistics_recompute_company(company, batch_size=batch_size, max_batches=1, skip_ids=skip_ids)
+                summary = self._logistics_recompute_company(
+                    company, batch_size=batch_size, max_batches=1, skip_ids=skip_ids
+                )
             except LogisticsRunBusy as error:
                 # another run holds the company: try again in a few minutes rather than fail
                 _logger.info("logistics_recompute_tiers: %s: %s", company.name, error)
                 self.env.ref("logistics_crm.ir_cron_logistics_recompute_tiers")._trigger(
-                    fields.Datetime.now() + timedelta(minutes=5))
+                    fields.Datetime.now() + timedelta(minutes=5)
+                )
                 Cron._notify_progress(done=0, remaining=0)
                 return {"busy": company.name}
             failed_ids = summary.pop("failed_ids")
@@ -279,18 +321,26 @@ class LogisticsTierEngine(models.AbstractModel):
 
     @api.model
     def _logistics_empty_summary(self):
-        return {"customers": 0, "changed": 0, "written": 0, "tier_changes": 0, "win_back": 0,
-                "skipped_orders": 0, "failed_batches": 0}
+        return {
+            "customers": 0,
+            "changed": 0,
+            "written": 0,
+            "tier_changes": 0,
+            "win_back": 0,
+            "skipped_orders": 0,
+            "failed_batches": 0,
+        }
 
     # ------------------------------------------------------------------ what changes
     @api.model
     def _logistics_plan(self, company, today):
         """Current values, new values and the list of changes for ``company`` (read-only)."""
         months, rules = self._logistics_settings()
-        tiers = self.env["logistics.customer.tier"].search([])
+        # a handful
+        tiers = self.env["logistics.customer.tier"].search([])  # pylint: disable=no-search-all
         tier_pairs = [(tier.id, tier.revenue_share_cutoff) for tier in tiers]
         if tiering.validate_cutoffs([cutoff for _id, cutoff in tier_pairs]):
-            raise ValidationError(_("The tier cut-offs are not valid: fix them before recomputing."))
+            raise ValidationError(self.env._("The tier cut-offs are not valid: fix them before recomputing."))
 
         self.env.flush_all()
         current = self._logistics_fetch_current(company)
@@ -302,7 +352,10 @@ class LogisticsTierEngine(models.AbstractModel):
         care_days = {tier.id: tier.care_interval_days for tier in tiers}
         no_sales = (0.0, 0, None, 0, 0)
         lifecycle_stage, churn_risk, next_contact_date = (
-            tiering.lifecycle_stage, tiering.churn_risk, tiering.next_contact_date)
+            tiering.lifecycle_stage,
+            tiering.churn_risk,
+            tiering.next_contact_date,
+        )
         changes = []
         # tuples, compared whole: 100,000 customers a run, dicts only for the few that changed
         for pid, (old, locked, last_contact) in current.items():
@@ -311,8 +364,11 @@ class LogisticsTierEngine(models.AbstractModel):
             tier_id = old_tier if locked else pareto.get(pid)
             tier_date = old_tier_date if tier_id == old_tier and old_tier_date else (today if tier_id else None)
             signal = signals.get(pid) if signals else None
-            risk = (churn_risk(last_order, recent, prior, today, rules, **signal) if signal
-                    else churn_risk(last_order, recent, prior, today, rules))
+            risk = (
+                churn_risk(last_order, recent, prior, today, rules, **signal)
+                if signal
+                else churn_risk(last_order, recent, prior, today, rules)
+            )
             new = (
                 tier_id,
                 tier_date,
@@ -325,9 +381,14 @@ class LogisticsTierEngine(models.AbstractModel):
                 next_contact_date(last_contact, care_days.get(tier_id), tier_date),
             )
             if new != old:
-                changes.append((pid, dict(zip(VALUE_KEYS, old)), dict(zip(VALUE_KEYS, new))))
-        return {"current": current, "changes": changes, "tiers": tiers, "rules": rules,
-                "skipped_orders": skipped_orders}
+                changes.append((pid, dict(zip(VALUE_KEYS, old, strict=True)), dict(zip(VALUE_KEYS, new, strict=True))))
+        return {
+            "current": current,
+            "changes": changes,
+            "tiers": tiers,
+            "rules": rules,
+            "skipped_orders": skipped_orders,
+        }
 
     @api.model
     def _logistics_churn_signals(self, company, partner_ids):
@@ -346,8 +407,10 @@ class LogisticsTierEngine(models.AbstractModel):
         commercial partners shared by all companies or reserved to this one.
         """
         key = str(company.id)
-        self.env.cr.execute(SQL(
-            """SELECT id, (logistics_tier_id->>%(key)s)::int, COALESCE((logistics_tier_locked->>%(key)s)::boolean, FALSE),
+        self.env.cr.execute(
+            SQL(
+                """SELECT id, (logistics_tier_id->>%(key)s)::int,
+                          COALESCE((logistics_tier_locked->>%(key)s)::boolean, FALSE),
                       (logistics_tier_date->>%(key)s)::date, logistics_stage->>%(key)s,
                       COALESCE((logistics_revenue_12m->>%(key)s)::float8, 0.0),
                       COALESCE((logistics_order_count->>%(key)s)::int, 0),
@@ -357,8 +420,10 @@ class LogisticsTierEngine(models.AbstractModel):
                       (logistics_last_contact_date->>%(key)s)::date
                  FROM res_partner
                 WHERE is_logistics_customer AND active AND (company_id IS NULL OR company_id = %(company)s)""",
-            key=key, company=company.id,
-        ))
+                key=key,
+                company=company.id,
+            )
+        )
         # {partner_id: ((tier_id, tier_date, stage, revenue, orders, last_order, risk, level, next_contact),
         #               locked, last_contact)}
         # (the revenue is stored rounded to cents: read back as float8 it equals the rounded new value)
@@ -374,22 +439,28 @@ class LogisticsTierEngine(models.AbstractModel):
         Looks at the active currencies without any rate for the company first (a small table);
         the orders are counted only when there are such currencies.
         """
-        self.env.cr.execute(SQL(
-            """SELECT c.id FROM res_currency c
+        self.env.cr.execute(
+            SQL(
+                """SELECT c.id FROM res_currency c
                 WHERE c.active AND c.id != %(currency)s
                   AND NOT EXISTS (SELECT 1 FROM res_currency_rate r
                                    WHERE r.currency_id = c.id AND (r.company_id IS NULL OR r.company_id = %(root)s))""",
-            currency=company.currency_id.id, root=company.root_id.id,
-        ))
+                currency=company.currency_id.id,
+                root=company.root_id.id,
+            )
+        )
         currency_ids = [row[0] for row in self.env.cr.fetchall()]
         if not currency_ids:
             return {}
-        self.env.cr.execute(SQL(
-            """SELECT currency_id, COUNT(*) FROM sale_order
+        self.env.cr.execute(
+            SQL(
+                """SELECT currency_id, COUNT(*) FROM sale_order
                 WHERE company_id = %s AND state = 'sale' AND currency_id = ANY(%s)
              GROUP BY currency_id""",
-            company.id, currency_ids,
-        ))
+                company.id,
+                currency_ids,
+            )
+        )
         return dict(self.env.cr.fetchall())
 
     @api.model
@@ -406,15 +477,20 @@ class LogisticsTierEngine(models.AbstractModel):
         skipped = sum(rateless.values())
         if skipped:
             names = self.env["res.currency"].browse(list(rateless)).mapped("name")
-            _logger.warning("logistics_recompute_tiers: %s: %s confirmed orders skipped, no rate for %s",
-                            company.name, skipped, ", ".join(names))
+            _logger.warning(
+                "logistics_recompute_tiers: %s: %s confirmed orders skipped, no rate for %s",
+                company.name,
+                skipped,
+                ", ".join(names),
+            )
         window_start = tiering.window_start(today, months)
         recent_start = today - timedelta(days=rules.active_days)
         prior_start = recent_start - timedelta(days=rules.active_days)
         # grouped by the ordering partner, without joining res_partner (a third faster at 200,000
         # orders); orders placed by contacts are added to their company below
-        self.env.cr.execute(SQL(
-            """SELECT so.partner_id,
+        self.env.cr.execute(
+            SQL(
+                """SELECT so.partner_id,
                       COALESCE(SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
                           FILTER (WHERE so.date_order >= %(window)s), 0)::float8,
                       COUNT(*) FILTER (WHERE so.date_order >= %(window)s),
@@ -425,31 +501,44 @@ class LogisticsTierEngine(models.AbstractModel):
                 WHERE so.state = 'sale' AND so.company_id = %(company)s
                   AND so.currency_id != ALL(%(rateless)s)
              GROUP BY so.partner_id""",
-            window=window_start, recent=recent_start, prior=prior_start, company=company.id,
-            rateless=list(rateless),
-        ))
+                window=window_start,
+                recent=recent_start,
+                prior=prior_start,
+                company=company.id,
+                rateless=list(rateless),
+            )
+        )
         sales = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         others = [pid for pid in sales if pid not in customer_ids]
         if others:
-            self.env.cr.execute(SQL(
-                "SELECT id, commercial_partner_id FROM res_partner WHERE id = ANY(%s) AND commercial_partner_id != id",
-                others,
-            ))
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id, commercial_partner_id FROM res_partner "
+                    "WHERE id = ANY(%s) AND commercial_partner_id != id",
+                    others,
+                )
+            )
             for pid, commercial_id in self.env.cr.fetchall():
                 revenue, orders, last, recent, prior = sales.pop(pid)
                 if commercial_id not in sales:
                     sales[commercial_id] = (revenue, orders, last, recent, prior)
                     continue
                 c_revenue, c_orders, c_last, c_recent, c_prior = sales[commercial_id]
-                sales[commercial_id] = (c_revenue + revenue, c_orders + orders, max(c_last, last),
-                                        c_recent + recent, c_prior + prior)
+                sales[commercial_id] = (
+                    c_revenue + revenue,
+                    c_orders + orders,
+                    max(c_last, last),
+                    c_recent + recent,
+                    c_prior + prior,
+                )
         return sales, skipped
 
     @api.model
     def _logistics_fetch_open_deals(self, company):
         """Commercial partners with an open opportunity or quotation of ``company``."""
-        self.env.cr.execute(SQL(
-            """SELECT p.commercial_partner_id
+        self.env.cr.execute(
+            SQL(
+                """SELECT p.commercial_partner_id
                  FROM crm_lead l
                  JOIN res_partner p ON p.id = l.partner_id
             LEFT JOIN crm_stage s ON s.id = l.stage_id
@@ -461,22 +550,29 @@ class LogisticsTierEngine(models.AbstractModel):
                  FROM sale_order so
                  JOIN res_partner p ON p.id = so.partner_id
                 WHERE so.state IN ('draft', 'sent') AND so.company_id = %(company)s""",
-            company=company.id,
-        ))
+                company=company.id,
+            )
+        )
         return {row[0] for row in self.env.cr.fetchall()}
 
     # ------------------------------------------------------------------ writing a batch
     @api.model
     def _logistics_write_batch(self, company, batch, tiers, rules):
         """Write one batch of ``(partner_id, old, new)`` changes of ``company``."""
-        Partner = self.env["res.partner"].with_company(company).with_context(
-            # tracking: the history lines below; children: the batch writes the contacts itself
-            tracking_disable=True, **{INTERNAL_WRITE_KEY: ENGINE_WRITE},
+        Partner = (
+            self.env["res.partner"]
+            .with_company(company)
+            .with_context(
+                # tracking: the history lines below; children: the batch writes the contacts itself
+                tracking_disable=True,
+                **{INTERNAL_WRITE_KEY: ENGINE_WRITE},
+            )
         )
         ids = [pid for pid, _old, _new in batch]
         contacts = defaultdict(list)
-        for contact in Partner.search_fetch([("commercial_partner_id", "in", ids), ("id", "not in", ids)],
-                                            ["commercial_partner_id"]):
+        for contact in Partner.search_fetch(
+            [("commercial_partner_id", "in", ids), ("id", "not in", ids)], ["commercial_partner_id"]
+        ):
             contacts[contact.commercial_partner_id.id].append(contact.id)
 
         # 1. tier, stage and churn level through write(), one call per distinct set of new values:
@@ -492,23 +588,31 @@ class LogisticsTierEngine(models.AbstractModel):
 
         # 2. numeric figures, set-based: one UPDATE for the batch's companies and contacts
         key = str(company.id)
-        columns = list(zip(*[(pid, *(new[name] for name in FIGURE_COLUMNS)) for pid, _old, new in batch]))
+        columns = list(zip(*[(pid, *(new[name] for name in FIGURE_COLUMNS)) for pid, _old, new in batch], strict=True))
         assignments = SQL(", ").join(
-            SQL("%(col)s = COALESCE(p.%(col)s, '{}'::jsonb) || jsonb_build_object(%(key)s, v.%(name)s)",
-                col=SQL.identifier(column), key=key, name=SQL.identifier(name))
+            SQL(
+                "%(col)s = COALESCE(p.%(col)s, '{}'::jsonb) || jsonb_build_object(%(key)s, v.%(name)s)",
+                col=SQL.identifier(column),
+                key=key,
+                name=SQL.identifier(name),
+            )
             for name, (column, _type) in FIGURE_COLUMNS.items()
         )
         arrays = SQL(", ").join(
             SQL("%s::%s[]", list(values), SQL(sql_type))
-            for values, (_column, sql_type) in zip(columns[1:], FIGURE_COLUMNS.values())
+            for values, (_column, sql_type) in zip(columns[1:], FIGURE_COLUMNS.values(), strict=True)
         )
-        self.env.cr.execute(SQL(
-            """UPDATE res_partner p SET %(assignments)s
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner p SET %(assignments)s
                  FROM unnest(%(ids)s::int[], %(arrays)s) AS v(id, %(names)s)
                 WHERE p.commercial_partner_id = v.id""",
-            assignments=assignments, ids=list(columns[0]), arrays=arrays,
-            names=SQL(", ").join(SQL.identifier(name) for name in FIGURE_COLUMNS),
-        ))
+                assignments=assignments,
+                ids=list(columns[0]),
+                arrays=arrays,
+                names=SQL(", ").join(SQL.identifier(name) for name in FIGURE_COLUMNS),
+            )
+        )
         Partner.invalidate_model([column for column, _type in FIGURE_COLUMNS.values()])
 
         # 3. history and win-back
@@ -529,27 +633,43 @@ class LogisticsTierEngine(models.AbstractModel):
         ``create()``). A tier set by hand is logged through the ORM (res.partner.write).
         """
         rows = [
-            (pid, old["tier_id"], new["tier_id"], old["stage"], new["stage"], new["revenue"],
-             old["tier_id"] != new["tier_id"])
+            (
+                pid,
+                old["tier_id"],
+                new["tier_id"],
+                old["stage"],
+                new["stage"],
+                new["revenue"],
+                old["tier_id"] != new["tier_id"],
+            )
             for pid, old, new in batch
             if old["tier_id"] != new["tier_id"] or old["stage"] != new["stage"]
         ]
         if not rows:
             return 0
-        columns = list(zip(*rows))
-        self.env.cr.execute(SQL(
-            """INSERT INTO logistics_tier_history
+        columns = list(zip(*rows, strict=True))
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO logistics_tier_history
                       (company_id, date, user_id, origin, partner_id, old_tier_id, new_tier_id, old_stage,
                        new_stage, revenue, tier_changed, create_uid, create_date, write_uid, write_date)
                SELECT %(company)s, %(today)s, %(uid)s, 'recompute', v.*, %(uid)s, %(now)s, %(uid)s, %(now)s
                  FROM unnest(%(partners)s::int[], %(old_tiers)s::int[], %(new_tiers)s::int[],
                              %(old_stages)s::varchar[], %(new_stages)s::varchar[], %(revenues)s::numeric[],
                              %(changed)s::bool[]) AS v""",
-            company=company.id, today=fields.Date.context_today(self), uid=self.env.uid,
-            now=self.env.cr.now(), partners=list(columns[0]), old_tiers=list(columns[1]),
-            new_tiers=list(columns[2]), old_stages=list(columns[3]), new_stages=list(columns[4]),
-            revenues=list(columns[5]), changed=list(columns[6]),
-        ))
+                company=company.id,
+                today=fields.Date.context_today(self),
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+                partners=list(columns[0]),
+                old_tiers=list(columns[1]),
+                new_tiers=list(columns[2]),
+                old_stages=list(columns[3]),
+                new_stages=list(columns[4]),
+                revenues=list(columns[5]),
+                changed=list(columns[6]),
+            )
+        )
         self.env["logistics.tier.history"].invalidate_model()
         self.env["res.partner"].invalidate_model(["logistics_tier_history_ids"])
         return len(rows)
@@ -560,18 +680,26 @@ class LogisticsTierEngine(models.AbstractModel):
         win_back_tiers = set(tiers.filtered("win_back_when_dormant").ids)
         # only a customer seen active or target before "turns" dormant: the first computation
         # (no stage yet) must not flood salespeople with tasks for long-dormant customers
-        turned = [pid for pid, old, new in batch
-                  if new["stage"] == tiering.STAGE_DORMANT
-                  and old["stage"] in (tiering.STAGE_ACTIVE, tiering.STAGE_TARGET)
-                  and new["tier_id"] in win_back_tiers]
+        turned = [
+            pid
+            for pid, old, new in batch
+            if new["stage"] == tiering.STAGE_DORMANT
+            and old["stage"] in (tiering.STAGE_ACTIVE, tiering.STAGE_TARGET)
+            and new["tier_id"] in win_back_tiers
+        ]
         if not turned:
             return 0
         partners = self.env["res.partner"].with_company(company).browse(turned)
-        return len(self.env["logistics.care.plan"]._logistics_plan_activities(
-            partners,
-            "logistics_crm.mail_activity_type_logistics_win_back",
-            lambda partner: self.env._("Win back %(customer)s", customer=partner.name),
-            lambda partner: self.env._(
-                "%(customer)s (tier %(tier)s) has not ordered for more than %(days)s days.",
-                customer=partner.name, tier=partner.logistics_tier_id.code, days=rules.active_days),
-        ))
+        return len(
+            self.env["logistics.care.plan"]._logistics_plan_activities(
+                partners,
+                "logistics_crm.mail_activity_type_logistics_win_back",
+                lambda partner: self.env._("Win back %(customer)s", customer=partner.name),
+                lambda partner: self.env._(
+                    "%(customer)s (tier %(tier)s) has not ordered for more than %(days)s days.",
+                    customer=partner.name,
+                    tier=partner.logistics_tier_id.code,
+                    days=rules.active_days,
+                ),
+            )
+        )

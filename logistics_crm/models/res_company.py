@@ -29,10 +29,13 @@ class ResCompany(models.Model):
 
     def _logistics_tier_skip(self, today, partner_ids):
         self.ensure_one()
-        self.env.cr.execute(SQL(
-            "UPDATE res_company SET logistics_tier_skip = %s::jsonb WHERE id = %s",
-            json.dumps({"date": str(today), "ids": sorted(set(partner_ids))}), self.id,
-        ))
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_company SET logistics_tier_skip = %s::jsonb WHERE id = %s",
+                json.dumps({"date": str(today), "ids": sorted(set(partner_ids))}),
+                self.id,
+            )
+        )
         self.invalidate_recordset(["logistics_tier_skip"])
 
     @api.model_create_multi

@@ -31,11 +31,13 @@ class ResConfigSettings(models.TransientModel):
     @api.constrains("logistics_tier_window_months", "logistics_active_days", "logistics_dormant_days")
     def _check_logistics_windows(self):
         for settings in self:
-            self.env["logistics.tier.engine"]._logistics_check_settings({
-                "tier_window_months": settings.logistics_tier_window_months,
-                "active_days": settings.logistics_active_days,
-                "dormant_days": settings.logistics_dormant_days,
-            })
+            self.env["logistics.tier.engine"]._logistics_check_settings(
+                {
+                    "tier_window_months": settings.logistics_tier_window_months,
+                    "active_days": settings.logistics_active_days,
+                    "dormant_days": settings.logistics_dormant_days,
+                }
+            )
 
     def action_logistics_recompute_tiers(self):
         self.execute()

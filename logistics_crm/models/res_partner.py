@@ -5,7 +5,7 @@ ranks its own customers on its own sales. The engine that computes them is
 ``logistics.tier.engine``; the care planner is ``logistics.care.plan``.
 """
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..domain import tiering
@@ -41,16 +41,18 @@ LOGISTICS_COMMERCIAL_FIELDS = [
     "logistics_next_contact_date",
 ]
 # Computed by the tier engine (and the care planner): nobody sets them by hand, not even a manager.
-COMPUTED_FIELDS = frozenset({
-    "logistics_tier_date",
-    "logistics_stage",
-    "logistics_revenue_12m",
-    "logistics_order_count",
-    "logistics_last_order_date",
-    "logistics_churn_risk",
-    "logistics_churn_level",
-    "logistics_next_contact_date",
-})
+COMPUTED_FIELDS = frozenset(
+    {
+        "logistics_tier_date",
+        "logistics_stage",
+        "logistics_revenue_12m",
+        "logistics_order_count",
+        "logistics_last_order_date",
+        "logistics_churn_risk",
+        "logistics_churn_level",
+        "logistics_next_contact_date",
+    }
+)
 # Changing these moves the next planned contact.
 CARE_FIELDS = {"logistics_tier_id", "logistics_tier_date", "logistics_last_contact_date"}
 CRON_BATCH_SIZE = 10000
@@ -206,7 +208,8 @@ class ResPartner(models.Model):
     )
 
     logistics_tier_history_ids = fields.One2many(
-        "logistics.tier.history", "partner_id",
+        "logistics.tier.history",
+        "partner_id",
         string="Tier history",
         groups=USER_GROUP,
         copy=False,
@@ -226,7 +229,9 @@ class ResPartner(models.Model):
     @api.depends("parent_id", "partner_share", "is_company")
     def _compute_is_logistics_customer(self):
         # sudo: company partners must be known whatever companies the user may read
-        company_partners = self.env["res.company"].sudo().with_context(active_test=False).search([]).partner_id
+        companies = self.env["res.company"].sudo().with_context(active_test=False)
+        # a few companies
+        company_partners = companies.search([]).partner_id  # pylint: disable=no-search-all
         for partner in self:
             partner.is_logistics_customer = (
                 not partner.parent_id and partner.partner_share and partner not in company_partners
@@ -277,8 +282,11 @@ class ResPartner(models.Model):
         if self.env.context.get("logistics_merge_destination"):
             # the merge wizard copies every field of the merged partners: the destination keeps its
             # own tier, lock and figures; the next recompute counts the merged partners' orders
-            vals = {key: value for key, value in vals.items() if key not in RESET_FIELDS or
-                    key == "logistics_last_contact_date"}
+            vals = {
+                key: value
+                for key, value in vals.items()
+                if key not in RESET_FIELDS or key == "logistics_last_contact_date"
+            }
         if not self.env.su:
             forged = self._logistics_changed_fields(vals, COMPUTED_FIELDS)
             if forged:
@@ -291,13 +299,18 @@ class ResPartner(models.Model):
                 if vals["logistics_tier_id"] and "logistics_tier_locked" not in vals:
                     vals["logistics_tier_locked"] = True
                 # sudo: the stored values, whatever fields the caller may read
-                old_tiers = {partner: (partner.logistics_tier_id, partner.logistics_stage)
-                             for partner in self.sudo().filtered("is_logistics_customer")}
+                old_tiers = {
+                    partner: (partner.logistics_tier_id, partner.logistics_stage)
+                    for partner in self.sudo().filtered("is_logistics_customer")
+                }
                 if any(tier.id != vals["logistics_tier_id"] for tier, _stage in old_tiers.values()):
                     vals.setdefault("logistics_tier_date", fields.Date.context_today(self))
         # a contact that leaves its company (or becomes one) starts as a customer of its own
-        was_contact = self.filtered(lambda p: p.commercial_partner_id != p) \
-            if {"parent_id", "is_company"} & vals.keys() else self.browse()
+        was_contact = (
+            self.filtered(lambda p: p.commercial_partner_id != p)
+            if {"parent_id", "is_company"} & vals.keys()
+            else self.browse()
+        )
         result = super().write(vals)
         if old_tiers:
             self._logistics_log_manual_tier(old_tiers)
@@ -316,10 +329,10 @@ class ResPartner(models.Model):
         # sudo: every company's values go, including those of companies the user does not work in;
         # these are computed values the user may not write (the reset is the addon's own write)
         partners = self.sudo().with_context(**{INTERNAL_WRITE_KEY: RESET_WRITE})
-        for company in self.env["res.company"].sudo().search([]):
+        # a few
+        for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all
             in_company = partners.with_company(company)
-            values = {fname: False for fname in RESET_FIELDS
-                      if any(in_company.mapped(fname))}
+            values = {fname: False for fname in RESET_FIELDS if any(in_company.mapped(fname))}
             if values:
                 in_company.write(values)
 
@@ -339,34 +352,39 @@ class ResPartner(models.Model):
 
     def _logistics_refuse_computed(self, fnames):
         labels = ", ".join(sorted(self._fields[fname]._description_string(self.env) for fname in fnames))
-        raise AccessError(_(
-            "%(fields)s: Logistics CRM computes these from confirmed sales and care contacts; "
-            "they cannot be set by hand.", fields=labels,
-        ))
+        raise AccessError(
+            self.env._(
+                "%(fields)s: Logistics CRM computes these from confirmed sales and care contacts; "
+                "they cannot be set by hand.",
+                fields=labels,
+            )
+        )
 
     def _logistics_log_manual_tier(self, old_tiers):
         """Tier history lines for a tier set by hand (current company)."""
-        self.env["logistics.tier.history"].sudo().create([  # sudo: history is written by the system only
-            {
-                "company_id": self.env.company.id,
-                "partner_id": partner.id,
-                "old_tier_id": tier.id,
-                "new_tier_id": partner.logistics_tier_id.id,
-                "old_stage": stage,
-                "new_stage": stage,
-                "tier_changed": True,
-                "revenue": partner.logistics_revenue_12m,
-                "origin": "manual",
-                "user_id": self.env.user.id,
-            }
-            for partner, (tier, stage) in old_tiers.items()
-            if partner.logistics_tier_id != tier
-        ])
+        self.env["logistics.tier.history"].sudo().create(
+            [  # sudo: history is written by the system only
+                {
+                    "company_id": self.env.company.id,
+                    "partner_id": partner.id,
+                    "old_tier_id": tier.id,
+                    "new_tier_id": partner.logistics_tier_id.id,
+                    "old_stage": stage,
+                    "new_stage": stage,
+                    "tier_changed": True,
+                    "revenue": partner.logistics_revenue_12m,
+                    "origin": "manual",
+                    "user_id": self.env.user.id,
+                }
+                for partner, (tier, stage) in old_tiers.items()
+                if partner.logistics_tier_id != tier
+            ]
+        )
 
     def _logistics_check_tier_override(self):
         if self.env.su or self.env.user.has_group(MANAGER_GROUP):
             return
-        raise AccessError(_("Only Logistics CRM managers can set or lock a customer's tier by hand."))
+        raise AccessError(self.env._("Only Logistics CRM managers can set or lock a customer's tier by hand."))
 
     # ------------------------------------------------------------------ actions
     def action_logistics_lock_tier(self):
@@ -419,19 +437,29 @@ class ResPartner(models.Model):
         if customers > SYNC_RECOMPUTE_LIMIT:
             self.env.ref("logistics_crm.ir_cron_logistics_recompute_tiers").sudo()._trigger()
             return self._logistics_notification(
-                "info", _("Recompute queued"),
-                _("%(customers)s customers are too many to recompute while you wait: the daily job has been "
-                  "started in the background and updates them in batches within minutes.", customers=customers))
+                "info",
+                self.env._("Recompute queued"),
+                self.env._(
+                    "%(customers)s customers are too many to recompute while you wait: the daily job has been "
+                    "started in the background and updates them in batches within minutes.",
+                    customers=customers,
+                ),
+            )
         summary = self.logistics_recompute_tiers()
-        message = _("%(customers)s customers checked, %(changed)s updated, %(tier_changes)s tier changes.", **summary)
+        message = self.env._(
+            "%(customers)s customers checked, %(changed)s updated, %(tier_changes)s tier changes.", **summary
+        )
         if summary["skipped_orders"]:
-            message += " " + _("%(orders)s orders in a currency without any exchange rate were left out: add the "
-                               "rates and recompute.", orders=summary["skipped_orders"])
+            message += " " + self.env._(
+                "%(orders)s orders in a currency without any exchange rate were left out: add the rates and recompute.",
+                orders=summary["skipped_orders"],
+            )
         if summary["failed_batches"]:
-            message += " " + _("%(batches)s batches failed and were skipped (see the server log).",
-                               batches=summary["failed_batches"])
+            message += " " + self.env._(
+                "%(batches)s batches failed and were skipped (see the server log).", batches=summary["failed_batches"]
+            )
         kind = "warning" if summary["skipped_orders"] or summary["failed_batches"] else "success"
-        return self._logistics_notification(kind, _("Tiers recomputed"), message)
+        return self._logistics_notification(kind, self.env._("Tiers recomputed"), message)
 
     @api.model
     def _logistics_notification(self, kind, title, message):

@@ -30,23 +30,31 @@ class LogisticsCrmCase(TransactionCase):
         cls.tier_c = cls.env.ref("logistics_crm.customer_tier_c")
 
         cls.user_sales = new_test_user(
-            cls.env, login="lcrm_sales", name="Li Sales",
+            cls.env,
+            login="lcrm_sales",
+            name="Li Sales",
             groups="base.group_user,logistics_crm.group_logistics_crm_user",
         )
         cls.user_manager = new_test_user(
-            cls.env, login="lcrm_manager", name="Wang Manager",
+            cls.env,
+            login="lcrm_manager",
+            name="Wang Manager",
             groups="base.group_user,logistics_crm.group_logistics_crm_manager",
         )
         cls.user_plain = new_test_user(
-            cls.env, login="lcrm_plain", name="Zhao Accountant",
+            cls.env,
+            login="lcrm_plain",
+            name="Zhao Accountant",
             groups="base.group_user,base.group_partner_manager",
         )
-        cls.product = cls.env["product.product"].create({
-            "name": "Test sea freight (per t)",
-            "type": "service",
-            "list_price": 1.0,
-            "taxes_id": [Command.clear()],
-        })
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "Test sea freight (per t)",
+                "type": "service",
+                "list_price": 1.0,
+                "taxes_id": [Command.clear()],
+            }
+        )
 
     @classmethod
     def _customer(cls, name, **vals):
@@ -55,16 +63,22 @@ class LogisticsCrmCase(TransactionCase):
     @classmethod
     def _order(cls, partner, amount, days_ago=10, confirm=True, **vals):
         """A sales order of ``amount`` untaxed, dated ``days_ago`` days back."""
-        order = cls.env["sale.order"].create({
-            "partner_id": partner.id,
-            "order_line": [Command.create({
-                "product_id": cls.product.id,
-                "product_uom_qty": 1,
-                "price_unit": amount,
-                "tax_id": [Command.clear()],
-            })],
-            **vals,
-        })
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": cls.product.id,
+                            "product_uom_qty": 1,
+                            "price_unit": amount,
+                            "tax_id": [Command.clear()],
+                        }
+                    )
+                ],
+                **vals,
+            }
+        )
         if confirm:
             order.action_confirm()
             order.date_order = datetime.combine(cls.today - timedelta(days=days_ago), time(10, 0))

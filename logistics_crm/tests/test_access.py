@@ -2,27 +2,28 @@ from psycopg2.errors import CheckViolation
 
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tools import mute_logger
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import LogisticsCrmCase
 
 
 @tagged("post_install", "-at_install", "logistics_crm")
 class TestAccess(LogisticsCrmCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.mine = cls._customer("Portal Customer Steel")
-        cls.mine_contact = cls.env["res.partner"].create({"name": "Chen Jing", "parent_id": cls.mine.id,
-                                                         "email": "chen@steel.example.com"})
+        cls.mine_contact = cls.env["res.partner"].create(
+            {"name": "Chen Jing", "parent_id": cls.mine.id, "email": "chen@steel.example.com"}
+        )
         cls.other = cls._customer("Competitor's Customer Coal")
         cls._order(cls.mine, 10000, days_ago=5)
         cls._order(cls.other, 90000, days_ago=5)
         cls.env["res.partner"].logistics_recompute_tiers()
-        cls.portal_user = new_test_user(cls.env, login="lcrm_portal", groups="base.group_portal",
-                                        partner_id=cls.mine_contact.id)
+        cls.portal_user = new_test_user(
+            cls.env, login="lcrm_portal", groups="base.group_portal", partner_id=cls.mine_contact.id
+        )
 
     def test_portal_user_cannot_read_another_company_tier(self):
         other = self.other.with_user(self.portal_user)
@@ -31,8 +32,10 @@ class TestAccess(LogisticsCrmCase):
         with self.assertRaises(AccessError):
             other.read(["name"])
         self.assertFalse(
-            self.env["res.partner"].with_user(self.portal_user).search([("logistics_tier_id", "!=", False),
-                                                                         ("id", "=", self.other.id)]))
+            self.env["res.partner"]
+            .with_user(self.portal_user)
+            .search([("logistics_tier_id", "!=", False), ("id", "=", self.other.id)])
+        )
 
     def test_portal_user_sees_own_tier_but_no_internal_figures(self):
         mine = self.mine.with_user(self.portal_user)
@@ -73,13 +76,16 @@ class TestAccess(LogisticsCrmCase):
             self.tier_a.with_user(self.user_sales).write({"revenue_share_cutoff": 70})
         with self.assertRaises(AccessError):
             self.env["logistics.customer.tier"].with_user(self.user_sales).create(
-                {"name": "X", "code": "X", "sequence": 99, "revenue_share_cutoff": 100})
+                {"name": "X", "code": "X", "sequence": 99, "revenue_share_cutoff": 100}
+            )
         # the profile is theirs to fill in
-        partner.write({
-            "logistics_business_scale": "large",
-            "logistics_commodity_ids": [Command.link(self.env.ref("logistics_crm.commodity_steel").id)],
-            "logistics_annual_shipping_volume": 120000,
-        })
+        partner.write(
+            {
+                "logistics_business_scale": "large",
+                "logistics_commodity_ids": [Command.link(self.env.ref("logistics_crm.commodity_steel").id)],
+                "logistics_annual_shipping_volume": 120000,
+            }
+        )
         self.assertEqual(self.mine_contact.logistics_business_scale, "large")
         with self.assertRaises(CheckViolation), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
             partner.write({"logistics_annual_shipping_volume": -5})
@@ -104,4 +110,3 @@ class TestAccess(LogisticsCrmCase):
         self.assertEqual(self.tier_a.care_interval_days, 21)
         self.mine.with_user(self.user_manager).write({"logistics_tier_id": self.tier_a.id})
         self.assertTrue(self.mine.logistics_tier_locked)
-

@@ -24,15 +24,20 @@ class TestAutomation(LogisticsCrmCase):
         self.assertEqual(self.key.logistics_tier_id, self.tier_a)
         self.assertEqual(self.small.logistics_tier_id, self.tier_b)
         care = self.env.ref("logistics_crm.mail_activity_type_logistics_care")
-        self.assertTrue(self.key.activity_ids.filtered(lambda a: a.activity_type_id == care),
-                        "the cron also plans the care contacts")
+        self.assertTrue(
+            self.key.activity_ids.filtered(lambda a: a.activity_type_id == care),
+            "the cron also plans the care contacts",
+        )
 
     def _cron_call(self, batch_size):
         """One call as Odoo's cron runner makes it: job id and a progress record in the context."""
         cron = self.env.ref("logistics_crm.ir_cron_logistics_recompute_tiers")
         cron, progress = cron._add_progress()
-        summary = self.env["res.partner"].with_context(cron_id=cron.id, **cron.env.context) \
+        summary = (
+            self.env["res.partner"]
+            .with_context(cron_id=cron.id, **cron.env.context)
             ._cron_logistics_recompute_tiers(batch_size=batch_size)
+        )
         return summary, progress
 
     def test_cron_batches_report_progress(self):
@@ -60,20 +65,24 @@ class TestAutomation(LogisticsCrmCase):
 
     def test_automated_action_on_order_confirmation(self):
         """A base_automation rule can recompute tiers whenever an order is confirmed."""
-        server_action = self.env["ir.actions.server"].create({
-            "name": "Recompute tiers on confirmation",
-            "model_id": self.env["ir.model"]._get_id("sale.order"),
-            "state": "code",
-            "code": "env['res.partner'].logistics_recompute_tiers()",
-        })
-        self.env["base.automation"].create({
-            "name": "Tiers follow confirmed orders",
-            "model_id": self.env["ir.model"]._get_id("sale.order"),
-            "trigger": "on_create_or_write",
-            "trigger_field_ids": [Command.link(self.env["ir.model.fields"]._get("sale.order", "state").id)],
-            "filter_domain": "[('state', '=', 'sale')]",
-            "action_server_ids": [Command.link(server_action.id)],
-        })
+        server_action = self.env["ir.actions.server"].create(
+            {
+                "name": "Recompute tiers on confirmation",
+                "model_id": self.env["ir.model"]._get_id("sale.order"),
+                "state": "code",
+                "code": "env['res.partner'].logistics_recompute_tiers()",
+            }
+        )
+        self.env["base.automation"].create(
+            {
+                "name": "Tiers follow confirmed orders",
+                "model_id": self.env["ir.model"]._get_id("sale.order"),
+                "trigger": "on_create_or_write",
+                "trigger_field_ids": [Command.link(self.env["ir.model.fields"]._get("sale.order", "state").id)],
+                "filter_domain": "[('state', '=', 'sale')]",
+                "action_server_ids": [Command.link(server_action.id)],
+            }
+        )
         newcomer = self._customer("Automation Newcomer")
         self._order(newcomer, 500000, days_ago=0)
         self.assertEqual(newcomer.logistics_tier_id, self.tier_a)
@@ -84,9 +93,13 @@ class TestAutomation(LogisticsCrmCase):
         from odoo.api import call_kw
 
         summary = call_kw(self.env["res.partner"], "logistics_recompute_tiers", [], {})
-        self.assertEqual(set(summary), {"customers", "changed", "written", "tier_changes", "win_back",
-                                        "skipped_orders", "failed_batches"})
+        self.assertEqual(
+            set(summary),
+            {"customers", "changed", "written", "tier_changes", "win_back", "skipped_orders", "failed_batches"},
+        )
         created = call_kw(self.env["res.partner"], "logistics_schedule_care_activities", [], {})
         self.assertIsInstance(created, int)
-        self.assertFalse(self.env["res.partner"]._fields["logistics_tier_id"].compute,
-                         "stored by the recomputation, so searchable and groupable")
+        self.assertFalse(
+            self.env["res.partner"]._fields["logistics_tier_id"].compute,
+            "stored by the recomputation, so searchable and groupable",
+        )

@@ -7,7 +7,6 @@ from .common import LogisticsCrmCase
 
 @tagged("post_install", "-at_install", "logistics_crm")
 class TestCarePlan(LogisticsCrmCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -4,15 +4,14 @@ from psycopg2.errors import CheckViolation
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import mute_logger
 from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 
 from .common import LogisticsCrmCase
 
 
 @tagged("post_install", "-at_install", "logistics_crm")
 class TestCustomerTiers(LogisticsCrmCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -22,8 +21,14 @@ class TestCustomerTiers(LogisticsCrmCase):
         cls.grain = cls._customer("Dalian Grain")
         cls.parts = cls._customer("Wanxiang Auto Parts")
         cls.shop = cls._customer("Yiwu Shop")
-        for partner, amount in ((cls.steel, 30000), (cls.steel, 20000), (cls.coal, 30000),
-                                (cls.grain, 10000), (cls.parts, 6000), (cls.shop, 4000)):
+        for partner, amount in (
+            (cls.steel, 30000),
+            (cls.steel, 20000),
+            (cls.coal, 30000),
+            (cls.grain, 10000),
+            (cls.parts, 6000),
+            (cls.shop, 4000),
+        ):
             cls._order(partner, amount, days_ago=20)
 
     def test_pareto_tiers_and_sales_figures(self):
@@ -153,19 +158,28 @@ class TestCustomerTiers(LogisticsCrmCase):
         # a tier set by hand is kept too, with who set it
         self.shop.with_user(self.user_manager).write({"logistics_tier_id": self.tier_a.id})
         manual = history(self.shop)[:1]
-        self.assertEqual((manual.origin, manual.user_id, manual.new_tier_id), ("manual", self.user_manager, self.tier_a))
+        self.assertEqual(
+            (manual.origin, manual.user_id, manual.new_tier_id), ("manual", self.user_manager, self.tier_a)
+        )
         self.assertEqual(manual.old_tier_id, self.tier_c)
         # the chatter keeps Odoo's own tracking of the manual change (posted when the transaction commits)
         self.env.flush_all()
         self.env.cr.precommit.run()
-        self.assertTrue(self.shop.message_ids.tracking_value_ids.filtered(
-            lambda v: v.field_id.name == "logistics_tier_id"))
+        self.assertTrue(
+            self.shop.message_ids.tracking_value_ids.filtered(lambda v: v.field_id.name == "logistics_tier_id")
+        )
 
     def test_foreign_currency_orders_count_in_company_currency(self):
-        currency = self.env["res.currency"].with_context(active_test=False).search(
-            [("id", "!=", self.company.currency_id.id)], limit=1)
+        currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("id", "!=", self.company.currency_id.id)], limit=1)
+        )
         currency.active = True
-        currency.rate_ids = [Command.clear(), Command.create({"name": "2000-01-01", "rate": 4.0, "company_id": self.company.id})]
+        currency.rate_ids = [
+            Command.clear(),
+            Command.create({"name": "2000-01-01", "rate": 4.0, "company_id": self.company.id}),
+        ]
         pricelist = self.env["product.pricelist"].create({"name": "Foreign", "currency_id": currency.id})
         foreign = self._customer("Newcastle Coal Pty")
         # 400 000 in the foreign currency = 100 000 in company currency
@@ -183,7 +197,9 @@ class TestCustomerTiers(LogisticsCrmCase):
         with self.assertRaises(ValidationError):
             self.tier_a.write({"sequence": 25})  # A after B: 80 % after 95 %
         with self.assertRaises(ValidationError):
-            self.env["logistics.customer.tier"].create({"name": "D", "code": "D", "sequence": 40, "revenue_share_cutoff": 99})
+            self.env["logistics.customer.tier"].create(
+                {"name": "D", "code": "D", "sequence": 40, "revenue_share_cutoff": 99}
+            )
         # a valid change
         self.tier_b.revenue_share_cutoff = 90
         self.recompute()

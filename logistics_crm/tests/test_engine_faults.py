@@ -1,6 +1,6 @@
 from unittest.mock import patch
 
-from odoo import Command, SUPERUSER_ID, api, sql_db
+from odoo import SUPERUSER_ID, Command, api, sql_db
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
@@ -11,7 +11,6 @@ ENGINE_LOGGER = "odoo.addons.logistics_crm.models.logistics_tier_engine"
 
 
 class EngineCase(LogisticsCrmCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -28,30 +27,35 @@ class EngineCase(LogisticsCrmCase):
     @classmethod
     def _rule(cls, code, field="logistics_tier_id"):
         """A real automated action on res.partner, triggered by a change of ``field``."""
-        action = cls.env["ir.actions.server"].create({
-            "name": "React to a tier change",
-            "model_id": cls.env["ir.model"]._get_id("res.partner"),
-            "state": "code",
-            "code": code,
-        })
-        return cls.env["base.automation"].create({
-            "name": "Customer tier changed",
-            "model_id": cls.env["ir.model"]._get_id("res.partner"),
-            "trigger": "on_create_or_write",
-            "trigger_field_ids": [Command.link(cls.env["ir.model.fields"]._get("res.partner", field).id)],
-            "action_server_ids": [Command.link(action.id)],
-        })
+        action = cls.env["ir.actions.server"].create(
+            {
+                "name": "React to a tier change",
+                "model_id": cls.env["ir.model"]._get_id("res.partner"),
+                "state": "code",
+                "code": code,
+            }
+        )
+        return cls.env["base.automation"].create(
+            {
+                "name": "Customer tier changed",
+                "model_id": cls.env["ir.model"]._get_id("res.partner"),
+                "trigger": "on_create_or_write",
+                "trigger_field_ids": [Command.link(cls.env["ir.model.fields"]._get("res.partner", field).id)],
+                "action_server_ids": [Command.link(action.id)],
+            }
+        )
 
 
 @tagged("post_install", "-at_install", "logistics_crm")
 class TestAutomatedActionsSeeTheRecompute(EngineCase):
-
     def tagged_partners(self):
         return self.env["res.partner"].search([("category_id", "in", self.tag.ids)])
 
     def tiers(self):
-        return {partner: partner.logistics_tier_id
-                for partner in self.env["res.partner"].with_context(active_test=False).search([])}
+        return {
+            partner: partner.logistics_tier_id
+            for partner in self.env["res.partner"].with_context(active_test=False).search([])
+        }
 
     def test_rule_on_tier_fires_for_exactly_the_changed_customers(self):
         self._rule(f"record.write({{'category_id': [(4, {self.tag.id})]}})")
@@ -98,14 +102,14 @@ class TestAutomatedActionsSeeTheRecompute(EngineCase):
         self.assertEqual(self.key.logistics_next_contact_date, self.today, "never contacted: due on entering")
         self.assertEqual(self.key_contact.logistics_next_contact_date, self.today)
         in_a = self.env["res.partner"].search_count(
-            [("logistics_tier_id", "=", self.tier_a.id), ("is_logistics_customer", "=", True)])
+            [("logistics_tier_id", "=", self.tier_a.id), ("is_logistics_customer", "=", True)]
+        )
         self.assertGreaterEqual(in_a, 2, "the key account and the middle customer")
         self.assertEqual(self.tier_a.partner_count, in_a)
 
 
 @tagged("post_install", "-at_install", "logistics_crm")
 class TestFailingBatches(EngineCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -130,8 +134,9 @@ class TestFailingBatches(EngineCase):
         with self.assertLogs(ENGINE_LOGGER, "ERROR"):
             for _call in range(500):
                 job, progress = cron._add_progress()
-                summary = Partner.with_context(cron_id=cron.id, **job.env.context) \
-                    ._cron_logistics_recompute_tiers(batch_size=1)
+                summary = Partner.with_context(cron_id=cron.id, **job.env.context)._cron_logistics_recompute_tiers(
+                    batch_size=1
+                )
                 summaries.append(summary)
                 if not progress.remaining:
                     break
@@ -211,7 +216,6 @@ class TestStaleSnapshot(LogisticsCrmCase):
 
 @tagged("post_install", "-at_install", "logistics_crm")
 class TestRecomputeNowOnALargeBase(LogisticsCrmCase):
-
     def test_a_large_base_is_queued_to_the_cron(self):
         customer = self._customer("Queued Customer")
         self._order(customer, 1000, days_ago=2)
@@ -221,8 +225,9 @@ class TestRecomputeNowOnALargeBase(LogisticsCrmCase):
             result = self.env["res.partner"].with_user(self.user_sales).action_logistics_recompute_tiers()
         self.assertEqual(result["params"]["title"], "Recompute queued")
         self.assertIn("in the background", result["params"]["message"])
-        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers,
-                        "the daily job was queued")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers, "the daily job was queued"
+        )
         self.assertFalse(customer.logistics_tier_id, "nothing was computed inside the request")
         result = self.env["res.partner"].with_user(self.user_sales).action_logistics_recompute_tiers()
         self.assertEqual(result["params"]["title"], "Tiers recomputed")
@@ -257,13 +262,12 @@ class TestChurnSignalsHook(LogisticsCrmCase):
 
 @tagged("post_install", "-at_install", "logistics_crm")
 class TestCallerContext(EngineCase):
-
     def test_the_recompute_ignores_the_callers_context(self):
         archived = self.env["logistics.customer.tier"].create(
-            {"name": "Archived Platinum", "code": "X", "sequence": 1, "revenue_share_cutoff": 50})
+            {"name": "Archived Platinum", "code": "X", "sequence": 1, "revenue_share_cutoff": 50}
+        )
         archived.active = False
-        self.env["res.partner"].with_user(self.user_sales).with_context(active_test=False) \
-            .logistics_recompute_tiers()
+        self.env["res.partner"].with_user(self.user_sales).with_context(active_test=False).logistics_recompute_tiers()
         self.assertEqual(self.key.logistics_tier_id, self.tier_a, "an archived tier is never assigned")
         self.assertFalse(self.env["res.partner"].search([("logistics_tier_id", "=", archived.id)]))
 

@@ -31,7 +31,6 @@ def _refused(case, exception, pattern):
 
 
 class IntegrityCase(LogisticsCrmCase):
-
     def assertRefused(self, exception, pattern):
         return _refused(self, exception, pattern)
 
@@ -46,15 +45,23 @@ class IntegrityCase(LogisticsCrmCase):
         cls.env["res.partner"].logistics_recompute_tiers()
 
     def assertNoLogisticsValues(self, partner):
-        for fname in ("logistics_tier_id", "logistics_tier_locked", "logistics_tier_date", "logistics_stage",
-                      "logistics_revenue_12m", "logistics_order_count", "logistics_last_order_date",
-                      "logistics_churn_risk", "logistics_churn_level", "logistics_next_contact_date"):
+        for fname in (
+            "logistics_tier_id",
+            "logistics_tier_locked",
+            "logistics_tier_date",
+            "logistics_stage",
+            "logistics_revenue_12m",
+            "logistics_order_count",
+            "logistics_last_order_date",
+            "logistics_churn_risk",
+            "logistics_churn_level",
+            "logistics_next_contact_date",
+        ):
             self.assertFalse(partner[fname], f"{partner.name}: {fname} should be empty")
 
 
 @tagged("post_install", "-at_install", "logistics_crm")
 class TestDuplicate(IntegrityCase):
-
     def test_every_internal_user_can_duplicate_a_tiered_customer_and_its_contact(self):
         self.assertEqual(self.key.logistics_tier_id, self.tier_a)
         for user in (self.user_plain, self.user_sales, self.user_manager):
@@ -78,9 +85,10 @@ class TestDuplicate(IntegrityCase):
 
 @tagged("post_install", "-at_install", "logistics_crm")
 class TestReparenting(IntegrityCase):
-
     def test_a_contact_that_leaves_a_locked_company_starts_on_its_own(self):
-        self.key.with_user(self.user_manager).write({"logistics_tier_id": self.tier_a.id, "logistics_tier_locked": True})
+        self.key.with_user(self.user_manager).write(
+            {"logistics_tier_id": self.tier_a.id, "logistics_tier_locked": True}
+        )
         self.small.write({"is_company": False, "parent_id": self.key.id})
         self.assertEqual(self.small.logistics_tier_id, self.tier_a, "a contact shows its company's tier")
         self.assertTrue(self.small.logistics_tier_locked)
@@ -102,19 +110,23 @@ class TestReparenting(IntegrityCase):
         self.assertFalse(self.key_contact.with_company(other_company).logistics_tier_locked)
 
     def test_a_user_detaches_a_contact_and_automated_actions_see_the_tier_go(self):
-        rule = self.env["base.automation"].create({
-            "name": "Tier changed",
-            "model_id": self.env.ref("base.model_res_partner").id,
-            "trigger": "on_create_or_write",
-            "trigger_field_ids": [(6, 0, [self.env.ref("logistics_crm.field_res_partner__logistics_tier_id").id])],
-        })
-        self.env["ir.actions.server"].create({
-            "name": "Mark",
-            "model_id": self.env.ref("base.model_res_partner").id,
-            "base_automation_id": rule.id,
-            "state": "code",
-            "code": "records.write({'comment': 'tier moved'})",
-        })
+        rule = self.env["base.automation"].create(
+            {
+                "name": "Tier changed",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "trigger": "on_create_or_write",
+                "trigger_field_ids": [(6, 0, [self.env.ref("logistics_crm.field_res_partner__logistics_tier_id").id])],
+            }
+        )
+        self.env["ir.actions.server"].create(
+            {
+                "name": "Mark",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "base_automation_id": rule.id,
+                "state": "code",
+                "code": "records.write({'comment': 'tier moved'})",
+            }
+        )
         self.key_contact.with_user(self.user_sales).write({"parent_id": False})
         self.assertFalse(self.key_contact.logistics_tier_id)
         self.assertIn("tier moved", self.key_contact.comment)
@@ -122,7 +134,6 @@ class TestReparenting(IntegrityCase):
 
 @tagged("post_install", "-at_install", "logistics_crm")
 class TestForgedFigures(IntegrityCase):
-
     def test_nobody_sets_the_computed_figures_by_hand(self):
         for user in (self.user_plain, self.user_sales, self.user_manager):
             for fname, value in FIGURES.items():
@@ -131,7 +142,8 @@ class TestForgedFigures(IntegrityCase):
                         self.small.with_user(user).write({fname: value})
                     with self.assertRaises(AccessError):
                         self.env["res.partner"].with_user(user).create(
-                            {"name": "Forged Ltd", "is_company": True, fname: value})
+                            {"name": "Forged Ltd", "is_company": True, fname: value}
+                        )
         self.assertEqual(self.small.logistics_revenue_12m, 10000)
         self.assertEqual(self.small.logistics_order_count, 1)
         self.assertFalse(self.env["res.partner"].search([("name", "=", "Forged Ltd")]))
@@ -145,15 +157,22 @@ class TestForgedFigures(IntegrityCase):
             with self.subTest(user=user.login):
                 with self.assertRaises(AccessError):
                     self.env["res.partner"].with_user(user).create(
-                        {"name": "Self-made key account", "logistics_tier_id": self.tier_a.id})
+                        {"name": "Self-made key account", "logistics_tier_id": self.tier_a.id}
+                    )
                 with self.assertRaises(AccessError):
                     self.small.with_user(user).write({"logistics_tier_id": self.tier_a.id})
         self.assertEqual(self.small.logistics_tier_id, self.tier_b)
 
     def test_unchanged_values_and_the_last_care_contact_are_accepted(self):
         small = self.small.with_user(self.user_sales)
-        small.write({"logistics_revenue_12m": 10000, "logistics_order_count": 1,
-                     "logistics_tier_id": self.tier_b.id, "name": "Small Coal Trader Co."})
+        small.write(
+            {
+                "logistics_revenue_12m": 10000,
+                "logistics_order_count": 1,
+                "logistics_tier_id": self.tier_b.id,
+                "name": "Small Coal Trader Co.",
+            }
+        )
         self.assertEqual(self.small.name, "Small Coal Trader Co.")
         small.write({"logistics_last_contact_date": self.today})
         self.assertEqual(self.small.logistics_last_contact_date, self.today)
@@ -162,7 +181,6 @@ class TestForgedFigures(IntegrityCase):
 
 @tagged("post_install", "-at_install", "logistics_crm")
 class TestMerge(IntegrityCase):
-
     def _merge(self, user, partners, destination):
         wizard = self.env["base.partner.merge.automatic.wizard"].with_user(user)
         wizard._merge(partners.ids, destination.with_user(user))
@@ -196,7 +214,6 @@ class TestMerge(IntegrityCase):
 
 @tagged("post_install", "-at_install", "logistics_crm")
 class TestLastTier(IntegrityCase):
-
     def test_the_last_active_tier_covers_every_customer(self):
         with self.assertRefused(ValidationError, "must have a cut-off of 100%"):
             self.tier_c.revenue_share_cutoff = 99
@@ -205,8 +222,11 @@ class TestLastTier(IntegrityCase):
         with self.assertRaises(ValidationError):
             (self.tier_a | self.tier_b | self.tier_c).write({"active": False})
         self.env.cr.execute("SELECT code, active, revenue_share_cutoff FROM logistics_customer_tier ORDER BY sequence")
-        self.assertEqual(self.env.cr.fetchall(), [("A", True, 80.0), ("B", True, 95.0), ("C", True, 100.0)],
-                         "nothing changed in the database")
+        self.assertEqual(
+            self.env.cr.fetchall(),
+            [("A", True, 80.0), ("B", True, 95.0), ("C", True, 100.0)],
+            "nothing changed in the database",
+        )
 
     def test_a_tier_customers_hold_cannot_be_deleted(self):
         with self.assertRefused(UserError, "customers hold these tiers"):
@@ -216,18 +236,21 @@ class TestLastTier(IntegrityCase):
     def test_a_tier_held_in_another_company_only_cannot_be_deleted(self):
         other_company = self.env["res.company"].create({"name": "Logistics North Ltd"})
         spare = self.env["logistics.customer.tier"].create(
-            {"name": "Platinum", "code": "P", "sequence": 1, "revenue_share_cutoff": 50})
+            {"name": "Platinum", "code": "P", "sequence": 1, "revenue_share_cutoff": 50}
+        )
         self.small.with_company(other_company).write({"logistics_tier_id": spare.id})
         with self.assertRefused(UserError, "customers hold these tiers"):
             spare.unlink()
 
     def test_deleting_the_last_tier_is_refused_and_an_unused_one_goes(self):
         spare = self.env["logistics.customer.tier"].create(
-            {"name": "Platinum", "code": "P", "sequence": 1, "revenue_share_cutoff": 50})
+            {"name": "Platinum", "code": "P", "sequence": 1, "revenue_share_cutoff": 50}
+        )
         spare.unlink()
         self.assertFalse(spare.exists())
         self.env["res.partner"].search([]).with_context(tracking_disable=True).sudo().write(
-            {"logistics_tier_id": False})
+            {"logistics_tier_id": False}
+        )
         with self.assertRefused(ValidationError, "must have a cut-off of 100%"):
             self.tier_c.unlink()
         with self.assertRefused(ValidationError, "At least one tier must stay active"):
@@ -236,7 +259,6 @@ class TestLastTier(IntegrityCase):
 
 @tagged("post_install", "-at_install", "logistics_crm")
 class TestSettingsCaps(LogisticsCrmCase):
-
     def assertRefused(self, exception, pattern):
         return _refused(self, exception, pattern)
 
@@ -250,7 +272,8 @@ class TestSettingsCaps(LogisticsCrmCase):
             with self.subTest(values=values):
                 with self.assertRefused(ValidationError, "must be between"):
                     self.env["res.config.settings"].create(
-                        {f"logistics_{key}": value for key, value in values.items()}).execute()
+                        {f"logistics_{key}": value for key, value in values.items()}
+                    ).execute()
                 with self.assertRefused(ValidationError, "must be between"):
                     self.env["logistics.tier.settings"].with_user(self.user_manager).create(values).action_save()
         self.assertEqual(self._params(), before)

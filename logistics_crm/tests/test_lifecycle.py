@@ -9,7 +9,6 @@ from .common import LogisticsCrmCase
 
 @tagged("post_install", "-at_install", "logistics_crm")
 class TestLifecycle(LogisticsCrmCase):
-
     def test_stages(self):
         potential = self._customer("Potential Ltd")
         target_lead = self._customer("Target by Opportunity")
@@ -32,8 +31,14 @@ class TestLifecycle(LogisticsCrmCase):
         self._order(lost_back_in_play, 2000, confirm=False)
         self.recompute()
         expected = {
-            potential: "potential", target_lead: "target", target_quote: "target", active: "active",
-            active_with_deal: "active", dormant: "dormant", dormant_edge: "dormant", lost: "lost",
+            potential: "potential",
+            target_lead: "target",
+            target_quote: "target",
+            active: "active",
+            active_with_deal: "active",
+            dormant: "dormant",
+            dormant_edge: "dormant",
+            lost: "lost",
             lost_back_in_play: "target",
         }
         for partner, stage in expected.items():
@@ -69,8 +74,12 @@ class TestLifecycle(LogisticsCrmCase):
 
     def test_bad_settings_are_refused_and_change_nothing(self):
         params = self.env["ir.config_parameter"].sudo()
-        for values in ({"logistics_active_days": 0}, {"logistics_dormant_days": -3},
-                       {"logistics_active_days": 400}, {"logistics_tier_window_months": 0}):
+        for values in (
+            {"logistics_active_days": 0},
+            {"logistics_dormant_days": -3},
+            {"logistics_active_days": 400},
+            {"logistics_tier_window_months": 0},
+        ):
             with self.subTest(values=values), self.assertRaises(ValidationError):
                 self.env["res.config.settings"].create(values).execute()
         self.assertEqual(params.get_param("logistics_crm.active_days"), "180")
@@ -81,14 +90,23 @@ class TestLifecycle(LogisticsCrmCase):
         partner = self._customer("Unchanged Ltd")
         self._order(partner, 1000, days_ago=5)
         params = self.env["ir.config_parameter"].sudo()
-        for key, value in (("logistics_crm.dormant_days", "100"), ("logistics_crm.active_days", "abc"),
-                           ("logistics_crm.tier_window_months", "-1")):
+        for key, value in (
+            ("logistics_crm.dormant_days", "100"),
+            ("logistics_crm.active_days", "abc"),
+            ("logistics_crm.tier_window_months", "-1"),
+        ):
             with self.subTest(key=key):
                 params.set_param(key, value)
                 with self.assertRaises(ValidationError):
                     self.recompute()
-                params.set_param(key, {"logistics_crm.dormant_days": "365", "logistics_crm.active_days": "180",
-                                       "logistics_crm.tier_window_months": "12"}[key])
+                params.set_param(
+                    key,
+                    {
+                        "logistics_crm.dormant_days": "365",
+                        "logistics_crm.active_days": "180",
+                        "logistics_crm.tier_window_months": "12",
+                    }[key],
+                )
         self.assertFalse(partner.logistics_stage, "nothing was written")
 
     def test_window_length_from_settings(self):

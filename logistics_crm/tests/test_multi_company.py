@@ -17,17 +17,27 @@ class TestMultiCompany(LogisticsCrmCase):
         cls.currency_b, cls.currency_rateless = others
         (cls.currency_b | cls.currency_rateless).active = True
         cls.currency_rateless.rate_ids = [Command.clear()]
-        cls.company_b = cls.env["res.company"].create({"name": "Qingdao Warehousing Co.",
-                                                       "currency_id": cls.currency_b.id})
+        cls.company_b = cls.env["res.company"].create(
+            {"name": "Qingdao Warehousing Co.", "currency_id": cls.currency_b.id}
+        )
         cls.env.user.company_ids |= cls.company_b
         cls.pricelist_b = cls.env["product.pricelist"].create(
-            {"name": "Company B", "currency_id": cls.currency_b.id, "company_id": cls.company_b.id})
+            {"name": "Company B", "currency_id": cls.currency_b.id, "company_id": cls.company_b.id}
+        )
         cls.user_a = new_test_user(
-            cls.env, login="lcrm_user_a", groups="base.group_user,logistics_crm.group_logistics_crm_user",
-            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+            cls.env,
+            login="lcrm_user_a",
+            groups="base.group_user,logistics_crm.group_logistics_crm_user",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
         cls.user_b = new_test_user(
-            cls.env, login="lcrm_user_b", groups="base.group_user,logistics_crm.group_logistics_crm_user",
-            company_id=cls.company_b.id, company_ids=[Command.set(cls.company_b.ids)])
+            cls.env,
+            login="lcrm_user_b",
+            groups="base.group_user,logistics_crm.group_logistics_crm_user",
+            company_id=cls.company_b.id,
+            company_ids=[Command.set(cls.company_b.ids)],
+        )
 
         # company A: the big one 90 000, the shared customer 10 000 -> shared is B in A (90 % before it)
         cls.big_a = cls._customer("Big Customer of A")
@@ -43,8 +53,9 @@ class TestMultiCompany(LogisticsCrmCase):
         return record.with_company(company)
 
     def test_each_company_ranks_its_own_sales_in_its_own_currency(self):
-        self.env["res.partner"].with_context(allowed_company_ids=[self.company.id, self.company_b.id]) \
-            .logistics_recompute_tiers()
+        self.env["res.partner"].with_context(
+            allowed_company_ids=[self.company.id, self.company_b.id]
+        ).logistics_recompute_tiers()
         shared_a = self.in_company(self.shared, self.company)
         shared_b = self.in_company(self.shared, self.company_b)
         self.assertEqual((shared_a.logistics_revenue_12m, shared_a.logistics_tier_id), (10000, self.tier_b))
@@ -63,17 +74,28 @@ class TestMultiCompany(LogisticsCrmCase):
         self.assertFalse(self.company_b.partner_id.is_logistics_customer)
 
     def test_a_user_of_company_b_sees_nothing_made_of_company_a_sales(self):
-        self.env["res.partner"].with_context(allowed_company_ids=[self.company.id, self.company_b.id]) \
-            .logistics_recompute_tiers()
+        self.env["res.partner"].with_context(
+            allowed_company_ids=[self.company.id, self.company_b.id]
+        ).logistics_recompute_tiers()
         shared = self.shared.with_user(self.user_b)
-        values = shared.read(["logistics_tier_id", "logistics_revenue_12m", "logistics_order_count",
-                              "logistics_stage", "logistics_last_order_date"])[0]
+        values = shared.read(
+            [
+                "logistics_tier_id",
+                "logistics_revenue_12m",
+                "logistics_order_count",
+                "logistics_stage",
+                "logistics_last_order_date",
+            ]
+        )[0]
         self.assertEqual(values["logistics_revenue_12m"], 50000)
         self.assertEqual(values["logistics_order_count"], 1)
         self.assertEqual(values["logistics_tier_id"][0], self.tier_a.id)
         # grouped figures (the tier analysis) are B's alone
-        groups = self.env["res.partner"].with_user(self.user_b)._read_group(
-            [("is_logistics_customer", "=", True)], ["logistics_tier_id"], ["logistics_revenue_12m:sum"])
+        groups = (
+            self.env["res.partner"]
+            .with_user(self.user_b)
+            ._read_group([("is_logistics_customer", "=", True)], ["logistics_tier_id"], ["logistics_revenue_12m:sum"])
+        )
         self.assertEqual(sum(total for _tier, total in groups), 55000)
         # and company A's figures cannot be asked for
         with self.assertRaises(AccessError):
@@ -84,8 +106,12 @@ class TestMultiCompany(LogisticsCrmCase):
     def test_a_run_by_one_company_leaves_the_other_alone(self):
         Partner = self.env["res.partner"]
         summary_b = Partner.with_user(self.user_b).logistics_recompute_tiers()
-        self.assertEqual(summary_b["customers"], len(Partner.search(
-            [("is_logistics_customer", "=", True), ("company_id", "in", [False, self.company_b.id])])))
+        self.assertEqual(
+            summary_b["customers"],
+            len(
+                Partner.search([("is_logistics_customer", "=", True), ("company_id", "in", [False, self.company_b.id])])
+            ),
+        )
         self.assertFalse(self.in_company(self.shared, self.company).logistics_tier_id, "A not computed yet")
         Partner.with_user(self.user_a).logistics_recompute_tiers()
         # A's run neither converts nor flips B's values
@@ -101,7 +127,8 @@ class TestMultiCompany(LogisticsCrmCase):
 
     def test_an_amount_without_rate_is_skipped_and_reported(self):
         pricelist = self.env["product.pricelist"].create(
-            {"name": "No rate", "currency_id": self.currency_rateless.id, "company_id": self.company.id})
+            {"name": "No rate", "currency_id": self.currency_rateless.id, "company_id": self.company.id}
+        )
         # 10 000 000 that Odoo would count 1:1 without a rate: it would make this customer A
         self._order(self.shared, 10000000, days_ago=2, pricelist_id=pricelist.id)
         with self.assertLogs("odoo.addons.logistics_crm.models.logistics_tier_engine", "WARNING") as logs:

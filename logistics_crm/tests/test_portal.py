@@ -13,18 +13,29 @@ class TestPortal(HttpCase, LogisticsCrmCase):
         cls.mine = cls._customer("Portal Steel Mill")
         cls.mine.logistics_business_scale = "large"
         cls.mine.logistics_commodity_ids = cls.env.ref("logistics_crm.commodity_steel")
-        contact = cls.env["res.partner"].create({"name": "Chen Jing", "parent_id": cls.mine.id,
-                                                "email": "chen.portal@steel.example.com"})
+        contact = cls.env["res.partner"].create(
+            {"name": "Chen Jing", "parent_id": cls.mine.id, "email": "chen.portal@steel.example.com"}
+        )
         cls.other = cls._customer("Secret Rival Coal Trader")
         cls._order(cls.mine, 10000, days_ago=5)
         cls._order(cls.other, 90000, days_ago=5)
         cls.env["res.partner"].logistics_recompute_tiers()
-        cls.portal_user = new_test_user(cls.env, login="lcrm_portal_http", password="lcrm_portal_http",
-                                        groups="base.group_portal", partner_id=contact.id)
+        cls.portal_user = new_test_user(
+            cls.env,
+            login="lcrm_portal_http",
+            password="lcrm_portal_http",
+            groups="base.group_portal",
+            partner_id=contact.id,
+        )
         cls.newcomer = cls._customer("Brand New Forwarder")
         newcomer_contact = cls.env["res.partner"].create({"name": "Gao Lin", "parent_id": cls.newcomer.id})
-        cls.newcomer_user = new_test_user(cls.env, login="lcrm_portal_new", password="lcrm_portal_new",
-                                          groups="base.group_portal", partner_id=newcomer_contact.id)
+        cls.newcomer_user = new_test_user(
+            cls.env,
+            login="lcrm_portal_new",
+            password="lcrm_portal_new",
+            groups="base.group_portal",
+            partner_id=newcomer_contact.id,
+        )
 
     def test_portal_page_shows_own_tier_and_profile(self):
         self.assertEqual(self.mine.logistics_tier_id, self.tier_b)

@@ -6,7 +6,6 @@ from .common import LogisticsCrmCase
 
 @tagged("post_install", "-at_install", "logistics_crm")
 class TestTierAssignWizard(LogisticsCrmCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -26,8 +25,12 @@ class TestTierAssignWizard(LogisticsCrmCase):
     def test_manager_sets_and_locks_tiers_in_bulk(self):
         self.recompute()
         # a contact selected in the list sets its company's tier
-        wizard = self._wizard(self.user_manager, self.one | self.contact, tier_id=self.tier_c,
-                              reason="Payment delays: standard service until settled")
+        wizard = self._wizard(
+            self.user_manager,
+            self.one | self.contact,
+            tier_id=self.tier_c,
+            reason="Payment delays: standard service until settled",
+        )
         self.assertEqual(wizard.partner_ids, self.one | self.contact)
         wizard.action_apply()
         for partner in (self.one, self.two, self.contact):
@@ -47,7 +50,10 @@ class TestTierAssignWizard(LogisticsCrmCase):
         self.assertFalse(self.one.logistics_tier_locked)
 
     def test_nothing_selected(self):
-        wizard = self.env["logistics.tier.assign"].with_user(self.user_manager).create(
-            {"tier_id": self.tier_a.id, "partner_ids": [(6, 0, [])]})
+        wizard = (
+            self.env["logistics.tier.assign"]
+            .with_user(self.user_manager)
+            .create({"tier_id": self.tier_a.id, "partner_ids": [(6, 0, [])]})
+        )
         with self.assertRaises(UserError):
             wizard.action_apply()

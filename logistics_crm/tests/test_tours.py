@@ -4,6 +4,7 @@ The tours live in static/tests/tours/logistics_crm_tier_tour.js (bundle web.asse
 The shared fixture (tests/common.py) cancels the demo orders, so the customers created
 here rank deterministically whatever else the database holds.
 """
+
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import LogisticsCrmCase
@@ -11,7 +12,6 @@ from .common import LogisticsCrmCase
 
 @tagged("post_install", "-at_install", "logistics_crm")
 class TestLogisticsCrmTours(HttpCase, LogisticsCrmCase):
-
     def setUp(self):
         super().setUp()
         Partner = self.env["res.partner"]
@@ -39,7 +39,8 @@ class TestLogisticsCrmTours(HttpCase, LogisticsCrmCase):
         self.steel_mill.invalidate_recordset()
         self.assertEqual(self.steel_mill.logistics_business_scale, "large")
         self.assertEqual(
-            self.steel_mill.logistics_commodity_ids, self.env.ref("logistics_crm.commodity_steel"),
+            self.steel_mill.logistics_commodity_ids,
+            self.env.ref("logistics_crm.commodity_steel"),
         )
         # editing the profile does not lock or change the computed tier
         self.assertEqual(self.steel_mill.logistics_tier_id, self.tier_a)
@@ -52,7 +53,9 @@ class TestLogisticsCrmTours(HttpCase, LogisticsCrmCase):
     def test_tier_tour_user(self):
         """A plain Logistics CRM user opens Customers and the Logistics tab, without Configuration menu."""
         user = new_test_user(
-            self.env, login="lcrm_tour_user", name="Tour Logistics User",
+            self.env,
+            login="lcrm_tour_user",
+            name="Tour Logistics User",
             groups="base.group_user,logistics_crm.group_logistics_crm_user",
         )
         self.assertTrue(user.has_group("logistics_crm.group_logistics_crm_user"))

@@ -4,6 +4,7 @@ Every term the module exports (fields, selections, views, menus, data records, P
 must have a translation in ``i18n/zh_CN.po``: a new string without one fails the build. Refresh the
 template and the .po with ``scripts/update_translations``, then translate the new entries.
 """
+
 import io
 import re
 
@@ -32,7 +33,6 @@ def _translated(entry):
 
 @tagged("post_install", "-at_install", "logistics_crm")
 class TestTranslations(TransactionCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -52,9 +52,10 @@ class TestTranslations(TransactionCase):
         translated = {entry.msgid for entry in _read_po() if _translated(entry)}
         missing = [entry for entry in exported if entry.msgid not in translated]
         if missing:
+            listing = "\n".join(map(self._describe, missing))
             self.fail(
-                "%d term(s) of logistics_crm have no zh_CN translation in %s; run scripts/update_translations "
-                "and translate them:\n%s" % (len(missing), PO_PATH, "\n".join(map(self._describe, missing)))
+                f"{len(missing)} term(s) of logistics_crm have no zh_CN translation in {PO_PATH}; "
+                f"run scripts/update_translations and translate them:\n{listing}"
             )
 
     def test_po_file_is_consistent(self):
@@ -65,13 +66,13 @@ class TestTranslations(TransactionCase):
         self.assertEqual(po.metadata.get("Plural-Forms"), "nplurals=1; plural=0;")
         untranslated = [entry for entry in po if not entry.obsolete and not _translated(entry)]
         if untranslated:
-            self.fail(
-                "untranslated or fuzzy entries in %s:\n%s" % (PO_PATH, "\n".join(map(self._describe, untranslated)))
-            )
+            listing = "\n".join(map(self._describe, untranslated))
+            self.fail(f"untranslated or fuzzy entries in {PO_PATH}:\n{listing}")
         broken = [
             f"{self._describe(entry)} -> {entry.msgstr!r}"
             for entry in po
-            if _translated(entry) and (
+            if _translated(entry)
+            and (
                 sorted(PLACEHOLDER_RE.findall(entry.msgid)) != sorted(PLACEHOLDER_RE.findall(entry.msgstr))
                 or sorted(TAG_RE.findall(entry.msgid)) != sorted(TAG_RE.findall(entry.msgstr))
                 or entry.msgid[:1].isspace() != entry.msgstr[:1].isspace()
@@ -79,9 +80,9 @@ class TestTranslations(TransactionCase):
             )
         ]
         if broken:
+            listing = "\n".join(broken)
             self.fail(
-                "translations that lost or changed a placeholder, an HTML tag or leading/trailing space:\n%s"
-                % "\n".join(broken)
+                f"translations that lost or changed a placeholder, an HTML tag or leading/trailing space:\n{listing}"
             )
 
     def test_translations_load_and_apply(self):

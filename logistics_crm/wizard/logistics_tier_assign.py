@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -14,7 +14,6 @@ class LogisticsTierAssign(models.TransientModel):
     )
     tier_id = fields.Many2one(
         "logistics.customer.tier",
-        string="Tier",
         help="Leave empty to remove the tier.",
     )
     lock = fields.Boolean(
@@ -36,11 +35,14 @@ class LogisticsTierAssign(models.TransientModel):
         self.ensure_one()
         companies = self.partner_ids.commercial_partner_id
         if not companies:
-            raise UserError(_("Select at least one customer."))
+            raise UserError(self.env._("Select at least one customer."))
         companies.write({"logistics_tier_id": self.tier_id.id, "logistics_tier_locked": self.lock})
         if self.reason:
-            body = _("Tier set by hand to %(tier)s: %(reason)s", tier=self.tier_id.display_name or _("none"),
-                     reason=self.reason)
+            body = self.env._(
+                "Tier set by hand to %(tier)s: %(reason)s",
+                tier=self.tier_id.display_name or self.env._("none"),
+                reason=self.reason,
+            )
             for company in companies:
                 company.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note")
         return {"type": "ir.actions.act_window_close"}

@@ -5,7 +5,7 @@ Odoo's Settings app (``res.config.settings.execute`` requires them). This dialog
 managers' way: the same parameters, the same validation (``logistics.tier.engine``).
 """
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..domain import tiering
@@ -18,15 +18,18 @@ class LogisticsTierSettings(models.TransientModel):
     _description = "Customer tier and lifecycle windows"
 
     tier_window_months = fields.Integer(
-        string="Tier window (months)", required=True,
+        string="Tier window (months)",
+        required=True,
         help="Trailing window of confirmed sales used to rank customers into tiers.",
     )
     active_days = fields.Integer(
-        string="Active window (days)", required=True,
+        string="Active window (days)",
+        required=True,
         help="A customer with a confirmed order within this many days is active.",
     )
     dormant_days = fields.Integer(
-        string="Dormant window (days)", required=True,
+        string="Dormant window (days)",
+        required=True,
         help="A customer whose last order is older than the active window but within this many days is "
         "dormant; older than this, lost.",
     )
@@ -50,7 +53,7 @@ class LogisticsTierSettings(models.TransientModel):
     def action_save(self):
         """Validate and store the windows (Logistics CRM managers)."""
         if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
-            raise AccessError(_("Only Logistics CRM managers can change the tier and lifecycle windows."))
+            raise AccessError(self.env._("Only Logistics CRM managers can change the tier and lifecycle windows."))
         values = self._logistics_values()
         self.env["logistics.tier.engine"]._logistics_check_settings(values)
         params = self.env["ir.config_parameter"].sudo()  # sudo: system parameters; the group is checked above
