@@ -49,6 +49,9 @@ class TestLogisticsCrmTours(HttpCase, LogisticsCrmCase):
         self.dormant.invalidate_recordset()
         self.assertEqual(self.dormant.logistics_tier_id, self.tier_b)
         self.assertEqual(self.dormant.logistics_stage, "dormant")
+        # the windows dialog stored the new active window
+        params = self.env["ir.config_parameter"].sudo()
+        self.assertEqual(params.get_param("logistics_crm.active_days"), "200")
 
     def test_tier_tour_user(self):
         """A plain Logistics CRM user opens Customers and the Logistics tab, without Configuration menu."""

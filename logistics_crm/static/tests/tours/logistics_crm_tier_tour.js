@@ -17,6 +17,7 @@ const MENU_REPORTING = "logistics_crm.menu_logistics_reporting";
 const MENU_CONFIG = "logistics_crm.menu_logistics_config";
 const MENU_TIERS = "logistics_crm.menu_logistics_customer_tier";
 const MENU_TIER_HISTORY = "logistics_crm.menu_logistics_tier_history";
+const MENU_WINDOWS = "logistics_crm.menu_logistics_tier_settings";
 
 const STEEL_MILL = "Tour Steel Mill";
 const DORMANT = "Tour Dormant Foundry";
@@ -186,6 +187,26 @@ registry.category("web_tour.tours").add("logistics_crm_tier_tour", {
         {
             content: "A notification reports the recomputation",
             trigger: ".o_notification:contains('Tiers recomputed'):contains('customers checked')",
+        },
+        // ---------------------------------------------------------- configuration: windows
+        ...openMenu(MENU_CONFIG, MENU_WINDOWS, "Tier and lifecycle windows"),
+        {
+            content: "The windows dialog opens on the current active window",
+            trigger: ".modal .o_field_widget[name=active_days] input:value(180)",
+        },
+        {
+            content: "Lengthen the active window to 200 days",
+            trigger: ".modal .o_field_widget[name=active_days] input",
+            run: "edit 200",
+        },
+        {
+            content: "Save the windows",
+            trigger: ".modal .modal-footer button[name=action_save]",
+            run: "click",
+        },
+        {
+            content: "The dialog closes",
+            trigger: "body:not(:has(.modal))",
         },
         // ---------------------------------------------------------- customers at risk
         ...openMenu(MENU_CUSTOMERS_ROOT, MENU_AT_RISK, "Customers at risk"),
