@@ -230,18 +230,8 @@ install_odoo_failed() {
 # Addons path: the Odoo package's own addons, a source checkout's top-level addons/ folder if any,
 # this repository, and ODOO_ADDONS_PATH (extra folders, comma-separated).
 addons_path() {
-    "$PYTHON" - "$REPO" <<'PY'
-import os, sys
-import odoo
-pkg = os.path.dirname(os.path.abspath(odoo.__file__))
-paths = [os.path.join(pkg, "addons")]
-top = os.path.join(os.path.dirname(pkg), "addons")
-if os.path.isdir(os.path.join(top, "web")):
-    paths.append(top)
-paths.append(sys.argv[1])
-paths += [p for p in os.environ.get("ODOO_ADDONS_PATH", "").split(",") if p]
-print(",".join(paths))
-PY
+    # one home for the addons path: scripts/odoo_env.py (the Python scripts' start-up) computes it
+    "$PYTHON" "$REPO/scripts/odoo_env.py" addons-path
 }
 
 pg_ready() {

@@ -27,7 +27,8 @@ def pg_settings():
 
 
 def default_addons_path():
-    """The addons path of scripts/lib.sh's addons_path(), computed from ``import odoo``."""
+    """Odoo's addons, a source checkout's addons/ folder, this repository, ODOO_ADDONS_PATH (also for
+    scripts/lib.sh: ``python3 scripts/odoo_env.py addons-path``)."""
     import odoo  # noqa: PLC0415
 
     pkg = os.path.dirname(os.path.abspath(odoo.__file__))
@@ -111,3 +112,12 @@ def open_env(dbname, addons_path=None):
     registry = Registry(dbname)
     cr = registry.cursor()
     return odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+
+
+if __name__ == "__main__":
+    # for the shell scripts (scripts/lib.sh): python3 scripts/odoo_env.py addons-path
+    if sys.argv[1:] != ["addons-path"]:
+        sys.exit("usage: odoo_env.py addons-path")
+    if os.environ.get("ODOO_PATH"):
+        sys.path.insert(0, os.environ["ODOO_PATH"])
+    print(default_addons_path())

@@ -11,3 +11,4 @@ from . import test_tier_assign
 from . import test_tours
 from . import test_translations
 from . import test_integrity
+from . import test_demo

@@ -52,8 +52,19 @@ class TestAccess(LogisticsCrmCase):
 
     def test_internal_user_without_logistics_rights(self):
         partner = self.mine.with_user(self.user_plain)
-        with self.assertRaises(AccessError):
-            partner.read(["logistics_churn_risk"])
+        # the tier (a service level) is for every internal user, the figures behind it are not (README)
+        self.assertEqual(partner.read(["logistics_tier_id"])[0]["logistics_tier_id"][0], self.tier_b.id)
+        for fname in (
+            "logistics_churn_risk",
+            "logistics_revenue_12m",
+            "logistics_stage",
+            "logistics_tier_locked",
+            "logistics_tier_date",
+            "logistics_order_count",
+            "logistics_tier_history_ids",
+        ):
+            with self.subTest(field=fname), self.assertRaises(AccessError):
+                partner.read([fname])
         with self.assertRaises(AccessError):
             self.env["res.partner"].with_user(self.user_plain).logistics_recompute_tiers()
         with self.assertRaises(AccessError):
