@@ -1,6 +1,6 @@
 {
     "name": "Logistics CRM",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "summary": "Customer tiers, lifecycle and churn risk for freight, shipping, "
     "road-transport and warehousing companies",

@@ -95,8 +95,12 @@ class LogisticsCustomerTier(models.Model):
 
     @api.constrains("revenue_share_cutoff", "sequence", "active")
     def _check_revenue_share_cutoff(self):
-        # active tiers, in tier order (a handful)
-        self._logistics_check_tiers(self.search([]))  # pylint: disable=no-search-all
+        self._logistics_check_tiers(self._logistics_active_tiers())
+
+    @api.model
+    def _logistics_active_tiers(self, domain=()):
+        """The active tiers in tier order, whatever the caller's ``active_test`` (a handful)."""
+        return self.with_context(active_test=True).search(list(domain))
 
     @api.model
     def _logistics_check_tiers(self, tiers):
@@ -159,7 +163,7 @@ class LogisticsCustomerTier(models.Model):
                     tiers=", ".join(used.mapped("display_name")),
                 )
             )
-        self._logistics_check_tiers(self.search([("id", "not in", self.ids)]))
+        self._logistics_check_tiers(self._logistics_active_tiers([("id", "not in", self.ids)]))
 
     @api.constrains("complaint_response_hours", "complaint_resolution_hours")
     def _check_complaint_hours(self):

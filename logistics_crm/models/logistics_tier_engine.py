@@ -94,9 +94,37 @@ class InternalWrite:
         return vals.keys() <= self.fields
 
 
+class MergeDestination:
+    """Marks the destination of a partner merge (context key ``MERGE_KEY``; not sendable over RPC).
+
+    Odoo's merge writes the first non-empty value of every field found on the merged partners to
+    the destination; ``res.partner.write`` drops the tier, lock and figures from that one write (the
+    merge wizard writes them itself, one partner's values per company). Only that write (the first
+    one on the destination with any of these fields and no new parent): the destination's other
+    writes (a new parent, the commercial sync) go through as usual.
+    """
+
+    __slots__ = ("done", "partner_id")
+
+    def __init__(self, partner_id):
+        self.partner_id = partner_id
+        self.done = False
+
+    def takes(self, partners, vals):
+        return (
+            not self.done
+            and partners.ids == [self.partner_id]
+            and "parent_id" not in vals
+            and bool(vals.keys() & RESET_FIELDS)
+        )
+
+
+MERGE_KEY = "logistics_merge_destination"
 ENGINE_WRITE = InternalWrite(ENGINE_WRITE_FIELDS, sync_children=False)
 CARE_WRITE = InternalWrite(CARE_WRITE_FIELDS)
 RESET_WRITE = InternalWrite(RESET_FIELDS)
+# copies a company's values to its contacts in the other companies (the writer lists every contact)
+COPY_WRITE = InternalWrite(RESET_FIELDS, sync_children=False)
 
 
 class LogisticsRunBusy(UserError):
@@ -336,8 +364,7 @@ class LogisticsTierEngine(models.AbstractModel):
     def _logistics_plan(self, company, today):
         """Current values, new values and the list of changes for ``company`` (read-only)."""
         months, rules = self._logistics_settings()
-        # a handful
-        tiers = self.env["logistics.customer.tier"].search([])  # pylint: disable=no-search-all
+        tiers = self.env["logistics.customer.tier"]._logistics_active_tiers()
         tier_pairs = [(tier.id, tier.revenue_share_cutoff) for tier in tiers]
         if tiering.validate_cutoffs([cutoff for _id, cutoff in tier_pairs]):
             raise ValidationError(self.env._("The tier cut-offs are not valid: fix them before recomputing."))

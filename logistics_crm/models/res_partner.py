@@ -5,11 +5,21 @@ ranks its own customers on its own sales. The engine that computes them is
 ``logistics.tier.engine``; the care planner is ``logistics.care.plan``.
 """
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 from ..domain import tiering
-from .logistics_tier_engine import INTERNAL_WRITE_KEY, RESET_FIELDS, RESET_WRITE, USER_GROUP, InternalWrite
+from .logistics_tier_engine import (
+    COPY_WRITE,
+    INTERNAL_WRITE_KEY,
+    MERGE_KEY,
+    RESET_FIELDS,
+    RESET_WRITE,
+    USER_GROUP,
+    InternalWrite,
+    MergeDestination,
+)
 
 STAGE_SELECTION = [
     (tiering.STAGE_POTENTIAL, "Potential"),
@@ -245,6 +255,9 @@ class ResPartner(models.Model):
 
     @api.model
     def _commercial_fields(self):
+        if self.env.context.get("logistics_own_sync"):
+            # _commercial_sync_from_company copies the tier and figures itself, in every company
+            return super()._commercial_fields() + [f for f in LOGISTICS_COMMERCIAL_FIELDS if f not in RESET_FIELDS]
         return super()._commercial_fields() + LOGISTICS_COMMERCIAL_FIELDS
 
     def _children_sync(self, values):
@@ -279,18 +292,19 @@ class ResPartner(models.Model):
     def write(self, vals):
         if self._logistics_internal_write_token(vals):
             return super().write(vals)  # the engine and the care planner compute every value themselves
-        if self.env.context.get("logistics_merge_destination"):
-            # the merge wizard copies every field of the merged partners: the destination keeps its
-            # own tier, lock and figures; the next recompute counts the merged partners' orders
-            vals = {
-                key: value
-                for key, value in vals.items()
-                if key not in RESET_FIELDS or key == "logistics_last_contact_date"
-            }
+        merge = self.env.context.get(MERGE_KEY)
+        if isinstance(merge, MergeDestination) and merge.takes(self, vals):
+            merge.done = True
+            vals = {key: value for key, value in vals.items() if key not in RESET_FIELDS}
         if not self.env.su:
             forged = self._logistics_changed_fields(vals, COMPUTED_FIELDS)
             if forged:
                 self._logistics_refuse_computed(forged)
+            # unchanged values (forms and imports send them) are not written: nothing to do, and a
+            # personal default shown in their place must not reach the contacts through the sync
+            tier_keys = {"logistics_tier_id", "logistics_tier_locked"}
+            unchanged = (COMPUTED_FIELDS | tier_keys) - self._logistics_changed_fields(vals, tier_keys)
+            vals = {key: value for key, value in vals.items() if key not in unchanged}
         old_tiers = {}
         if self._logistics_changed_fields(vals, {"logistics_tier_id", "logistics_tier_locked"}):
             self._logistics_check_tier_override()
@@ -329,12 +343,79 @@ class ResPartner(models.Model):
         # sudo: every company's values go, including those of companies the user does not work in;
         # these are computed values the user may not write (the reset is the addon's own write)
         partners = self.sudo().with_context(**{INTERNAL_WRITE_KEY: RESET_WRITE})
-        # a few
-        for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all
+        for company in self._logistics_all_companies():
             in_company = partners.with_company(company)
             values = {fname: False for fname in RESET_FIELDS if any(in_company.mapped(fname))}
             if values:
                 in_company.write(values)
+
+    @api.model
+    def _logistics_all_companies(self):
+        """Every company, archived ones included (they keep their customers' values)."""
+        # sudo: values of companies the user does not work in; a few companies
+        companies = self.env["res.company"].sudo().with_context(active_test=False)
+        return companies.search([], order="id")  # pylint: disable=no-search-all
+
+    def _commercial_sync_from_company(self):
+        """A contact shows its company's tier and figures in every company, not only the current one."""
+        result = super(ResPartner, self.with_context(logistics_own_sync=True))._commercial_sync_from_company()
+        commercial = self.commercial_partner_id
+        if commercial != self:
+            self._logistics_copy_company_values(commercial)
+        return result
+
+    def _logistics_copy_company_values(self, source):
+        """Copy ``source``'s tier, lock and figures to ``self`` and its contacts, in every company
+        (Odoo's commercial sync copies the current company's values only)."""
+        # the superuser: the values of every company, whatever the user may read or write
+        root = self.with_user(SUPERUSER_ID).with_context(**{INTERNAL_WRITE_KEY: COPY_WRITE})
+        targets = root.search([("id", "child_of", self.ids), ("is_company", "=", False)]) | root
+        for company in self._logistics_all_companies():
+            values = source._logistics_stored_values(company)[source.id]
+            in_company = targets.with_company(company)
+            if in_company._logistics_changed_fields(values, RESET_FIELDS):
+                in_company.write(values)
+
+    def _logistics_stored_values(self, company):
+        """{partner id: write() values} of the tier, lock and figures stored for ``company``.
+
+        Read in SQL: where nothing is stored, a read through the ORM shows the default of the
+        field, which may be the reading user's own (``ir.default``) and is cached for everyone.
+        """
+        self.flush_model(RESET_FIELDS)
+        columns = sorted(RESET_FIELDS)
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, %s FROM res_partner WHERE id = ANY(%s)",
+                SQL(", ").join(SQL("%s->%s", SQL.identifier(fname), str(company.id)) for fname in columns),
+                self.ids,
+            )
+        )
+        result = {}
+        for row in self.env.cr.fetchall():
+            values = {}
+            for fname, value in zip(columns, row[1:], strict=True):
+                field = self._fields[fname]
+                if value is None:
+                    values[fname] = False if field.type not in ("integer", "float") else 0
+                else:
+                    values[fname] = value
+            result[row[0]] = values
+        return result
+
+    def unlink(self):
+        """The contacts of a deleted company lose their parent without a write (ON DELETE SET NULL):
+        like a detached contact, they forget the company's tier, lock and figures."""
+        # sudo: the contacts whatever the user may read
+        orphans = self.sudo().child_ids.filtered(lambda child: child not in self and not child.is_company)
+        result = super().unlink()
+        orphans = orphans.exists()
+        if orphans:
+            orphans.invalidate_recordset(["parent_id"])
+            for fname in ("commercial_partner_id", "is_logistics_customer"):
+                self.env.add_to_compute(orphans._fields[fname], orphans)
+            orphans._logistics_forget_company_values()
+        return result
 
     def _logistics_changed_fields(self, vals, fnames):
         """The fields of ``fnames`` whose value in ``vals`` differs from a stored one

@@ -3,7 +3,7 @@
 Each case was reproduced against the addon before it was fixed (issue "Foundation step 2b").
 """
 
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
@@ -40,6 +40,7 @@ class IntegrityCase(LogisticsCrmCase):
         cls.key = cls._customer("Key Steel Mill", email="buyer@keysteel.example.com")
         cls.key_contact = cls.env["res.partner"].create({"name": "Sun Li", "parent_id": cls.key.id})
         cls.small = cls._customer("Small Coal Trader")
+        cls.prospect = cls._customer("Prospect Grain Co.")
         cls._order(cls.key, 90000)
         cls._order(cls.small, 10000)
         cls.env["res.partner"].logistics_recompute_tiers()
@@ -104,10 +105,34 @@ class TestReparenting(IntegrityCase):
     def test_a_detached_contact_forgets_every_companys_values(self):
         other_company = self.env["res.company"].create({"name": "Logistics South Ltd"})
         self.key.with_company(other_company).sudo().write({"logistics_tier_id": self.tier_c.id})
+        self.assertEqual(self.key_contact.with_company(other_company).logistics_tier_id, self.tier_c)
+        other_company.active = False  # an archived company keeps its customers' values: they go too
         self.key_contact.parent_id = False
         self.assertFalse(self.key_contact.logistics_tier_id)
         self.assertFalse(self.key_contact.with_company(other_company).logistics_tier_id)
         self.assertFalse(self.key_contact.with_company(other_company).logistics_tier_locked)
+
+    def test_contacts_show_their_companys_values_in_every_company(self):
+        other_company = self.env["res.company"].create({"name": "Logistics East Ltd"})
+        self.key.with_company(other_company).sudo().write({"logistics_tier_id": self.tier_c.id})
+        self.small.with_company(other_company).sudo().write({"logistics_tier_id": self.tier_b.id})
+        contact = self.env["res.partner"].create({"name": "Hu Min", "parent_id": self.key.id})
+        self.assertEqual(contact.logistics_tier_id, self.tier_a)
+        self.assertEqual(contact.with_company(other_company).logistics_tier_id, self.tier_c)
+        contact.parent_id = self.small
+        self.assertEqual(contact.logistics_tier_id, self.tier_b)
+        self.assertEqual(contact.logistics_revenue_12m, 10000)
+        self.assertEqual(contact.with_company(other_company).logistics_tier_id, self.tier_b)
+
+    def test_contacts_of_a_deleted_company_forget_its_values(self):
+        company = self._customer("Short-lived Trading")
+        company.with_user(self.user_manager).write({"logistics_tier_id": self.tier_a.id})
+        contact = self.env["res.partner"].create({"name": "Ma Jun", "parent_id": company.id})
+        self.assertTrue(contact.logistics_tier_locked)
+        company.unlink()
+        self.assertFalse(contact.parent_id)
+        self.assertEqual(contact.commercial_partner_id, contact)
+        self.assertNoLogisticsValues(contact)
 
     def test_a_user_detaches_a_contact_and_automated_actions_see_the_tier_go(self):
         rule = self.env["base.automation"].create(
@@ -163,6 +188,24 @@ class TestForgedFigures(IntegrityCase):
                     self.small.with_user(user).write({"logistics_tier_id": self.tier_a.id})
         self.assertEqual(self.small.logistics_tier_id, self.tier_b)
 
+    def test_a_personal_default_never_reaches_the_contacts(self):
+        """A user's own default for a figure shows where no value is stored; writing it back changes
+        nothing, and no contact gets it through Odoo's commercial sync."""
+        newcomer = self._customer("Newcomer Without Figures")
+        self.env["ir.default"].with_user(self.user_sales).set("res.partner", "logistics_revenue_12m", 1e9, user_id=True)
+        contact = self.env["res.partner"].create({"name": "Qian Bo"})
+        with suppress(AccessError):  # refused, or without effect: either way nothing is stored
+            newcomer.with_user(self.user_sales).write({"logistics_revenue_12m": 1e9, "comment": "big"})
+        contact.with_user(self.user_sales).write({"parent_id": newcomer.id, "function": "Buyer"})
+        self.env["res.partner"].with_user(self.user_sales).create({"name": "Wu Fei", "parent_id": newcomer.id})
+        self.assertEqual(len(newcomer.child_ids), 2)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT count(*) FROM res_partner WHERE id = ANY(%s) AND logistics_revenue_12m::text LIKE '%%1000000000%%'",
+            [(newcomer | newcomer.child_ids).ids],
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0, "the personal default is stored nowhere")
+
     def test_unchanged_values_and_the_last_care_contact_are_accepted(self):
         small = self.small.with_user(self.user_sales)
         small.write(
@@ -196,6 +239,29 @@ class TestMerge(IntegrityCase):
         self.assertEqual(newcomer.logistics_tier_id, self.tier_a, "the merged partner's orders count")
         self.assertEqual(newcomer.logistics_revenue_12m, 90000)
 
+    def test_destination_keeps_its_own_unlocked_tier_and_figures(self):
+        """Odoo fills the destination's empty fields one by one: the source's lock must not join
+        the destination's own tier."""
+        self.key.with_user(self.user_manager).action_logistics_lock_tier()
+        self._merge(self.env.ref("base.user_admin"), self.key | self.small, self.small)
+        self.assertEqual(self.small.logistics_tier_id, self.tier_b)
+        self.assertFalse(self.small.logistics_tier_locked)
+        self.assertEqual(self.small.logistics_revenue_12m, 10000)
+        self.env["res.partner"].logistics_recompute_tiers()
+        self.assertEqual(self.small.logistics_revenue_12m, 100000, "both partners' orders count")
+        self.assertFalse(self.small.logistics_tier_locked)
+
+    def test_an_untiered_destination_takes_one_partners_values_and_shows_them_on_its_contacts(self):
+        self.prospect.with_user(self.user_manager)  # computed before: stage potential, revenue 0 stored
+        self.assertEqual(self.prospect.logistics_stage, "potential")
+        self._merge(self.env.ref("base.user_admin"), self.key | self.prospect, self.prospect)
+        self.assertEqual(self.prospect.logistics_tier_id, self.tier_a)
+        self.assertEqual(self.prospect.logistics_revenue_12m, 90000, "the figures of the same partner")
+        self.assertEqual(self.prospect.logistics_stage, "active")
+        self.assertEqual(self.key_contact.parent_id, self.prospect, "the source's contact moved")
+        self.assertEqual(self.key_contact.logistics_tier_id, self.tier_a)
+        self.assertEqual(self.key_contact.logistics_revenue_12m, 90000)
+
     def test_destination_keeps_its_own_lock(self):
         self.small.with_user(self.user_manager).write({"logistics_tier_id": self.tier_c.id})
         self._merge(self.env.ref("base.user_admin"), self.key | self.small, self.small)
@@ -227,6 +293,12 @@ class TestLastTier(IntegrityCase):
             [("A", True, 80.0), ("B", True, 95.0), ("C", True, 100.0)],
             "nothing changed in the database",
         )
+
+    def test_the_callers_context_does_not_loosen_the_rule(self):
+        with self.assertRaises(ValidationError):
+            self.tier_c.with_user(self.user_manager).with_context(active_test=False).write({"active": False})
+        self.env.cr.execute("SELECT active FROM logistics_customer_tier WHERE id = %s", [self.tier_c.id])
+        self.assertTrue(self.env.cr.fetchone()[0])
 
     def test_a_tier_customers_hold_cannot_be_deleted(self):
         with self.assertRefused(UserError, "customers hold these tiers"):
