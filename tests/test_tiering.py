@@ -68,6 +68,13 @@ def test_last_cutoff_below_100_leaves_the_tail_untiered():
     assert tiers == {1: "A", 2: "B"}
 
 
+def test_a_second_tier_at_100_stays_empty():
+    """While a new last tier is being added, the tiers after the first at 100 % get nobody."""
+    tiers = [("A", 80), ("B", 100), ("D", 100)]
+    result = t.assign_tiers({1: 800, 2: 150, 3: 50}, tiers)
+    assert result == {1: "A", 2: "B", 3: "B"}
+
+
 def test_single_customer_is_a():
     assert t.assign_tiers({7: 1.0}, ABC) == {7: "A"}
 
@@ -79,6 +86,8 @@ def test_single_customer_is_a():
         ([100], None),
         ([50], "cutoff_last"),
         ([80, 95, 99.99], "cutoff_last"),
+        ([80, 95, 100, 100], None),
+        ([80, 100, 95, 100], "cutoff_order"),
         ([80, 80, 100], "cutoff_order"),
         ([95, 80, 100], "cutoff_order"),
         ([0, 95, 100], "cutoff_range"),

@@ -31,6 +31,8 @@ def validate_cutoffs(cutoffs):
     Valid cut-offs are revenue-share percentages in (0, 100], strictly
     increasing from the first tier to the last, the last being 100 %: otherwise
     the customers ranked after the last cut-off would have revenue and no tier.
+    Several last tiers may share 100 % (the tiers after the first of them stay
+    empty): that is how a new last tier is added, before lowering the one above.
     Errors: ``cutoff_range``, ``cutoff_order``, ``cutoff_last``. No tiers at all
     is valid here (the caller decides whether customers need one).
     """
@@ -38,7 +40,7 @@ def validate_cutoffs(cutoffs):
     for cutoff in cutoffs:
         if cutoff is None or not 0.0 < cutoff <= 100.0:
             return "cutoff_range"
-        if cutoff <= previous:
+        if cutoff <= previous and not cutoff == previous == 100.0:
             return "cutoff_order"
         previous = cutoff
     if cutoffs and previous != 100.0:

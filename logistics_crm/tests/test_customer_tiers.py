@@ -205,6 +205,20 @@ class TestCustomerTiers(LogisticsCrmCase):
         self.recompute()
         self.assertEqual(self.grain.logistics_tier_id, self.tier_b)  # 80 % before: < 90
 
+    def test_a_new_last_tier_is_added_in_two_saves(self):
+        """A new last tier starts at 100 % (empty while C is at 100 % too), then C is lowered."""
+        tier_d = self.env["logistics.customer.tier"].create(
+            {"name": "Occasional", "code": "D", "sequence": 40, "revenue_share_cutoff": 100}
+        )
+        self.recompute()
+        self.assertEqual(self.shop.logistics_tier_id, self.tier_c, "D stays empty while C is at 100 % too")
+        self.tier_c.revenue_share_cutoff = 95.5
+        self.assertEqual(
+            self.env["logistics.customer.tier"].search([]).mapped("revenue_share_cutoff"), [80, 95, 95.5, 100]
+        )
+        self.recompute()
+        self.assertEqual(self.shop.logistics_tier_id, tier_d, "96 % of revenue ranked before it")
+
     def test_tier_form_and_service_levels(self):
         with Form(self.env["logistics.customer.tier"]) as form:
             form.name = "Platinum"
