@@ -6,16 +6,16 @@ import threading
 import time
 import tracemalloc
 
-# helper methods of the tier engine (logistics.tier.engine) timed separately (their time is
-# included in the run's time)
+# helper methods of the tier engine (logistics.tier.engine) and its reader (logistics.tier.reader),
+# timed separately (their time is included in the run's time)
 HELPERS = [
-    "_logistics_plan",
-    "_logistics_fetch_current",
-    "_logistics_fetch_sales",
-    "_logistics_fetch_open_deals",
-    "_logistics_write_batch",
-    "_logistics_history_batch",
-    "_logistics_win_back_batch",
+    ("logistics.tier.engine", "_logistics_plan"),
+    ("logistics.tier.reader", "_logistics_fetch_current"),
+    ("logistics.tier.reader", "_logistics_fetch_sales"),
+    ("logistics.tier.reader", "_logistics_fetch_open_deals"),
+    ("logistics.tier.engine", "_logistics_write_batch"),
+    ("logistics.tier.engine", "_logistics_history_batch"),
+    ("logistics.tier.engine", "_logistics_win_back_batch"),
 ]
 # helpers that run inside another one (_logistics_plan, _logistics_write_batch): "of which" rows
 NESTED_HELPERS = {
@@ -88,9 +88,9 @@ class Breakdown:
         self.odoo = odoo
         self.stats = {}
         self.depth = 0
-        engine_cls = type(env["logistics.tier.engine"])
-        for name in HELPERS:
-            setattr(engine_cls, name, self._wrap(name, getattr(engine_cls, name), nested=name in NESTED_HELPERS))
+        for model, name in HELPERS:
+            model_cls = type(env[model])
+            setattr(model_cls, name, self._wrap(name, getattr(model_cls, name), nested=name in NESTED_HELPERS))
         automation_cls = type(env["base.automation"])
         automation_cls._process = self._wrap("base.automation._process", automation_cls._process, nested=True)
         tiering.assign_tiers = self._wrap("tiering.assign_tiers", tiering.assign_tiers, nested=True)

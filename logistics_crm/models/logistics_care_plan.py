@@ -10,7 +10,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..domain import tiering
-from .logistics_tier_engine import CARE_WRITE, INTERNAL_WRITE_KEY, USER_GROUP
+from .logistics_customer_values import CARE_WRITE, INTERNAL_WRITE_KEY
+from .logistics_tier_engine import USER_GROUP
 
 
 class LogisticsCarePlan(models.AbstractModel):

@@ -26,6 +26,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..domain import tiering
+from .logistics_customer_values import ENGINE_WRITE, INTERNAL_WRITE_KEY
 
 _logger = logging.getLogger(__name__)
 
@@ -48,83 +49,6 @@ FIGURE_COLUMNS = {
 ORM_KEYS = {"tier_id": "logistics_tier_id", "stage": "logistics_stage", "level": "logistics_churn_level"}
 # the values the engine computes for a customer, in the order of the tuples it compares
 VALUE_KEYS = ("tier_id", "tier_date", "stage", "revenue", "orders", "last_order", "risk", "level", "next_contact")
-
-
-# Context key of the addon's own writes of customer values (see InternalWrite).
-INTERNAL_WRITE_KEY = "logistics_internal_write"
-# What the engine writes through write() itself (its figures go set-based, see FIGURE_COLUMNS)
-ENGINE_WRITE_FIELDS = frozenset(ORM_KEYS.values())
-# What the care planner writes
-CARE_WRITE_FIELDS = frozenset({"logistics_next_contact_date"})
-# Everything a detached contact forgets (values copied from its former company), see res.partner.write
-RESET_FIELDS = frozenset(
-    {
-        "logistics_tier_id",
-        "logistics_tier_locked",
-        "logistics_tier_date",
-        "logistics_stage",
-        "logistics_revenue_12m",
-        "logistics_order_count",
-        "logistics_last_order_date",
-        "logistics_churn_risk",
-        "logistics_churn_level",
-        "logistics_last_contact_date",
-        "logistics_next_contact_date",
-    }
-)
-
-
-class InternalWrite:
-    """Marks a write of customer values by the addon itself (engine, care planner, reset).
-
-    Put in the context under ``INTERNAL_WRITE_KEY``. It lets ``res.partner.write()`` skip the
-    manual-override and forged-figure checks for ``fields`` only: an automated action that runs
-    inside that write and writes anything else gets the usual checks. An instance cannot be sent
-    over RPC (a context there is plain JSON), so no caller can forge it.
-    """
-
-    __slots__ = ("fields", "sync_children")
-
-    def __init__(self, fields_, sync_children=True):
-        self.fields = frozenset(fields_)
-        # False: the writer writes the customer's contacts itself (no commercial sync)
-        self.sync_children = sync_children
-
-    def allows(self, vals):
-        return vals.keys() <= self.fields
-
-
-class MergeDestination:
-    """Marks the destination of a partner merge (context key ``MERGE_KEY``; not sendable over RPC).
-
-    Odoo's merge writes the first non-empty value of every field found on the merged partners to
-    the destination; ``res.partner.write`` drops the tier, lock and figures from that one write (the
-    merge wizard writes them itself, one partner's values per company). Only that write (the first
-    one on the destination with any of these fields and no new parent): the destination's other
-    writes (a new parent, the commercial sync) go through as usual.
-    """
-
-    __slots__ = ("done", "partner_id")
-
-    def __init__(self, partner_id):
-        self.partner_id = partner_id
-        self.done = False
-
-    def takes(self, partners, vals):
-        return (
-            not self.done
-            and partners.ids == [self.partner_id]
-            and "parent_id" not in vals
-            and bool(vals.keys() & RESET_FIELDS)
-        )
-
-
-MERGE_KEY = "logistics_merge_destination"
-ENGINE_WRITE = InternalWrite(ENGINE_WRITE_FIELDS, sync_children=False)
-CARE_WRITE = InternalWrite(CARE_WRITE_FIELDS)
-RESET_WRITE = InternalWrite(RESET_FIELDS)
-# copies a company's values to its contacts in the other companies (the writer lists every contact)
-COPY_WRITE = InternalWrite(RESET_FIELDS, sync_children=False)
 
 
 class LogisticsRunBusy(UserError):
@@ -370,9 +294,10 @@ class LogisticsTierEngine(models.AbstractModel):
             raise ValidationError(self.env._("The tier cut-offs are not valid: fix them before recomputing."))
 
         self.env.flush_all()
-        current = self._logistics_fetch_current(company)
-        sales, skipped_orders = self._logistics_fetch_sales(company, today, months, rules, current)
-        open_deals = self._logistics_fetch_open_deals(company)
+        reader = self.env["logistics.tier.reader"]
+        current = reader._logistics_fetch_current(company)
+        sales, skipped_orders = reader._logistics_fetch_sales(company, today, months, rules, current)
+        open_deals = reader._logistics_fetch_open_deals(company)
         signals = self._logistics_churn_signals(company, list(current))
 
         pareto = tiering.assign_tiers({pid: sales[pid][0] for pid in current if pid in sales}, tier_pairs)
@@ -425,162 +350,6 @@ class LogisticsTierEngine(models.AbstractModel):
         add your keys (the arguments of ``tiering.churn_risk``). Set-based, one query.
         """
         return {}
-
-    @api.model
-    def _logistics_fetch_current(self, company):
-        """Current values of ``company``'s customers, keyed by partner id (one query).
-
-        Company-dependent fields are jsonb columns keyed by company id. Customers are the
-        commercial partners shared by all companies or reserved to this one.
-        """
-        key = str(company.id)
-        self.env.cr.execute(
-            SQL(
-                """SELECT id, (logistics_tier_id->>%(key)s)::int,
-                          COALESCE((logistics_tier_locked->>%(key)s)::boolean, FALSE),
-                      (logistics_tier_date->>%(key)s)::date, logistics_stage->>%(key)s,
-                      COALESCE((logistics_revenue_12m->>%(key)s)::float8, 0.0),
-                      COALESCE((logistics_order_count->>%(key)s)::int, 0),
-                      (logistics_last_order_date->>%(key)s)::date,
-                      COALESCE((logistics_churn_risk->>%(key)s)::int, 0),
-                      logistics_churn_level->>%(key)s, (logistics_next_contact_date->>%(key)s)::date,
-                      (logistics_last_contact_date->>%(key)s)::date
-                 FROM res_partner
-                WHERE is_logistics_customer AND active AND (company_id IS NULL OR company_id = %(company)s)""",
-                key=key,
-                company=company.id,
-            )
-        )
-        # {partner_id: ((tier_id, tier_date, stage, revenue, orders, last_order, risk, level, next_contact),
-        #               locked, last_contact)}
-        # (the revenue is stored rounded to cents: read back as float8 it equals the rounded new value)
-        return {
-            row[0]: ((row[1], row[3], row[4], row[5], row[6], row[7], row[8], row[9], row[10]), row[2], row[11])
-            for row in self.env.cr.fetchall()
-        }
-
-    @api.model
-    def _logistics_rateless_currencies(self, company):
-        """Confirmed orders of ``company`` per currency that has no rate at all (Odoo would count them 1:1).
-
-        Looks at the active currencies without any rate for the company first (a small table);
-        the orders are counted only when there are such currencies.
-        """
-        self.env.cr.execute(
-            SQL(
-                """SELECT c.id FROM res_currency c
-                WHERE c.active AND c.id != %(currency)s
-                  AND NOT EXISTS (SELECT 1 FROM res_currency_rate r
-                                   WHERE r.currency_id = c.id AND (r.company_id IS NULL OR r.company_id = %(root)s))""",
-                currency=company.currency_id.id,
-                root=company.root_id.id,
-            )
-        )
-        currency_ids = [row[0] for row in self.env.cr.fetchall()]
-        if not currency_ids:
-            return {}
-        self.env.cr.execute(
-            SQL(
-                """SELECT currency_id, COUNT(*) FROM sale_order
-                WHERE company_id = %s AND state = 'sale' AND currency_id = ANY(%s)
-             GROUP BY currency_id""",
-                company.id,
-                currency_ids,
-            )
-        )
-        return dict(self.env.cr.fetchall())
-
-    @api.model
-    def _logistics_fetch_sales(self, company, today, months, rules, customer_ids=()):
-        """Confirmed sales of ``company`` per commercial partner, one aggregate query.
-
-        SQL rather than ``_read_group``: several filtered aggregates (window revenue,
-        window count, recency, two frequency periods) in one scan of ``sale_order``.
-        Amounts are untaxed, in order currency divided by the order's currency rate,
-        i.e. in the company's currency. Orders in a currency without any rate are
-        skipped (and counted): a 1:1 conversion would rank customers on wrong amounts.
-        """
-        rateless = self._logistics_rateless_currencies(company)
-        skipped = sum(rateless.values())
-        if skipped:
-            names = self.env["res.currency"].browse(list(rateless)).mapped("name")
-            _logger.warning(
-                "logistics_recompute_tiers: %s: %s confirmed orders skipped, no rate for %s",
-                company.name,
-                skipped,
-                ", ".join(names),
-            )
-        window_start = tiering.window_start(today, months)
-        recent_start = today - timedelta(days=rules.active_days)
-        prior_start = recent_start - timedelta(days=rules.active_days)
-        # grouped by the ordering partner, without joining res_partner (a third faster at 200,000
-        # orders); orders placed by contacts are added to their company below
-        self.env.cr.execute(
-            SQL(
-                """SELECT so.partner_id,
-                      COALESCE(SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
-                          FILTER (WHERE so.date_order >= %(window)s), 0)::float8,
-                      COUNT(*) FILTER (WHERE so.date_order >= %(window)s),
-                      MAX(so.date_order)::date,
-                      COUNT(*) FILTER (WHERE so.date_order >= %(recent)s),
-                      COUNT(*) FILTER (WHERE so.date_order >= %(prior)s AND so.date_order < %(recent)s)
-                 FROM sale_order so
-                WHERE so.state = 'sale' AND so.company_id = %(company)s
-                  AND so.currency_id != ALL(%(rateless)s)
-             GROUP BY so.partner_id""",
-                window=window_start,
-                recent=recent_start,
-                prior=prior_start,
-                company=company.id,
-                rateless=list(rateless),
-            )
-        )
-        sales = {row[0]: row[1:] for row in self.env.cr.fetchall()}
-        others = [pid for pid in sales if pid not in customer_ids]
-        if others:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id, commercial_partner_id FROM res_partner "
-                    "WHERE id = ANY(%s) AND commercial_partner_id != id",
-                    others,
-                )
-            )
-            for pid, commercial_id in self.env.cr.fetchall():
-                revenue, orders, last, recent, prior = sales.pop(pid)
-                if commercial_id not in sales:
-                    sales[commercial_id] = (revenue, orders, last, recent, prior)
-                    continue
-                c_revenue, c_orders, c_last, c_recent, c_prior = sales[commercial_id]
-                sales[commercial_id] = (
-                    c_revenue + revenue,
-                    c_orders + orders,
-                    max(c_last, last),
-                    c_recent + recent,
-                    c_prior + prior,
-                )
-        return sales, skipped
-
-    @api.model
-    def _logistics_fetch_open_deals(self, company):
-        """Commercial partners with an open opportunity or quotation of ``company``."""
-        self.env.cr.execute(
-            SQL(
-                """SELECT p.commercial_partner_id
-                 FROM crm_lead l
-                 JOIN res_partner p ON p.id = l.partner_id
-            LEFT JOIN crm_stage s ON s.id = l.stage_id
-                WHERE l.active AND l.type = 'opportunity' AND COALESCE(l.probability, 0) < 100
-                  AND NOT COALESCE(s.is_won, FALSE)
-                  AND (l.company_id IS NULL OR l.company_id = %(company)s)
-                UNION
-               SELECT p.commercial_partner_id
-                 FROM sale_order so
-                 JOIN res_partner p ON p.id = so.partner_id
-                WHERE so.state IN ('draft', 'sent') AND so.company_id = %(company)s""",
-                company=company.id,
-            )
-        )
-        return {row[0] for row in self.env.cr.fetchall()}
 
     # ------------------------------------------------------------------ writing a batch
     @api.model

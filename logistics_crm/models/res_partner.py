@@ -10,16 +10,16 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..domain import tiering
-from .logistics_tier_engine import (
+from .logistics_customer_values import (
     COPY_WRITE,
+    CUSTOMER_VALUE_FIELDS,
     INTERNAL_WRITE_KEY,
     MERGE_KEY,
-    RESET_FIELDS,
     RESET_WRITE,
-    USER_GROUP,
     InternalWrite,
     MergeDestination,
 )
+from .logistics_tier_engine import USER_GROUP
 
 STAGE_SELECTION = [
     (tiering.STAGE_POTENTIAL, "Potential"),
@@ -33,36 +33,15 @@ CHURN_LEVEL_SELECTION = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
 # Fields held on the commercial partner and copied to its contacts
 # (Odoo's commercial-field mechanism, like ``vat``).
 LOGISTICS_COMMERCIAL_FIELDS = [
-    "logistics_tier_id",
-    "logistics_tier_locked",
-    "logistics_tier_date",
-    "logistics_stage",
-    "logistics_revenue_12m",
-    "logistics_order_count",
-    "logistics_last_order_date",
-    "logistics_churn_risk",
-    "logistics_churn_level",
+    *sorted(CUSTOMER_VALUE_FIELDS),  # tier, lock and figures (one value per company)
     "logistics_commodity_ids",
     "logistics_service_ids",
     "logistics_business_scale",
     "logistics_annual_shipping_volume",
     "logistics_annual_storage_volume",
-    "logistics_last_contact_date",
-    "logistics_next_contact_date",
 ]
 # Computed by the tier engine (and the care planner): nobody sets them by hand, not even a manager.
-COMPUTED_FIELDS = frozenset(
-    {
-        "logistics_tier_date",
-        "logistics_stage",
-        "logistics_revenue_12m",
-        "logistics_order_count",
-        "logistics_last_order_date",
-        "logistics_churn_risk",
-        "logistics_churn_level",
-        "logistics_next_contact_date",
-    }
-)
+COMPUTED_FIELDS = CUSTOMER_VALUE_FIELDS - {"logistics_tier_id", "logistics_tier_locked", "logistics_last_contact_date"}
 # Changing these moves the next planned contact.
 CARE_FIELDS = {"logistics_tier_id", "logistics_tier_date", "logistics_last_contact_date"}
 CRON_BATCH_SIZE = 10000
@@ -257,7 +236,9 @@ class ResPartner(models.Model):
     def _commercial_fields(self):
         if self.env.context.get("logistics_own_sync"):
             # _commercial_sync_from_company copies the tier and figures itself, in every company
-            return super()._commercial_fields() + [f for f in LOGISTICS_COMMERCIAL_FIELDS if f not in RESET_FIELDS]
+            return super()._commercial_fields() + [
+                f for f in LOGISTICS_COMMERCIAL_FIELDS if f not in CUSTOMER_VALUE_FIELDS
+            ]
         return super()._commercial_fields() + LOGISTICS_COMMERCIAL_FIELDS
 
     def _children_sync(self, values):
@@ -295,7 +276,7 @@ class ResPartner(models.Model):
         merge = self.env.context.get(MERGE_KEY)
         if isinstance(merge, MergeDestination) and merge.takes(self, vals):
             merge.done = True
-            vals = {key: value for key, value in vals.items() if key not in RESET_FIELDS}
+            vals = {key: value for key, value in vals.items() if key not in CUSTOMER_VALUE_FIELDS}
         if not self.env.su:
             forged = self._logistics_changed_fields(vals, COMPUTED_FIELDS)
             if forged:
@@ -345,7 +326,7 @@ class ResPartner(models.Model):
         partners = self.sudo().with_context(**{INTERNAL_WRITE_KEY: RESET_WRITE})
         for company in self._logistics_all_companies():
             in_company = partners.with_company(company)
-            values = {fname: False for fname in RESET_FIELDS if any(in_company.mapped(fname))}
+            values = {fname: False for fname in CUSTOMER_VALUE_FIELDS if any(in_company.mapped(fname))}
             if values:
                 in_company.write(values)
 
@@ -373,7 +354,7 @@ class ResPartner(models.Model):
         for company in self._logistics_all_companies():
             values = source._logistics_stored_values(company)[source.id]
             in_company = targets.with_company(company)
-            if in_company._logistics_changed_fields(values, RESET_FIELDS):
+            if in_company._logistics_changed_fields(values, CUSTOMER_VALUE_FIELDS):
                 in_company.write(values)
 
     def _logistics_stored_values(self, company):
@@ -382,8 +363,8 @@ class ResPartner(models.Model):
         Read in SQL: where nothing is stored, a read through the ORM shows the default of the
         field, which may be the reading user's own (``ir.default``) and is cached for everyone.
         """
-        self.flush_model(RESET_FIELDS)
-        columns = sorted(RESET_FIELDS)
+        self.flush_model(CUSTOMER_VALUE_FIELDS)
+        columns = sorted(CUSTOMER_VALUE_FIELDS)
         self.env.cr.execute(
             SQL(
                 "SELECT id, %s FROM res_partner WHERE id = ANY(%s)",

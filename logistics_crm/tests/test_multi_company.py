@@ -131,7 +131,7 @@ class TestMultiCompany(LogisticsCrmCase):
         )
         # 10 000 000 that Odoo would count 1:1 without a rate: it would make this customer A
         self._order(self.shared, 10000000, days_ago=2, pricelist_id=pricelist.id)
-        with self.assertLogs("odoo.addons.logistics_crm.models.logistics_tier_engine", "WARNING") as logs:
+        with self.assertLogs("odoo.addons.logistics_crm.models.logistics_tier_reader", "WARNING") as logs:
             summary = self.env["res.partner"].with_company(self.company).logistics_recompute_tiers()
         self.assertEqual(summary["skipped_orders"], 1)
         self.assertIn(self.currency_rateless.name, "\n".join(logs.output))

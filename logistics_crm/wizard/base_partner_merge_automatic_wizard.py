@@ -1,6 +1,12 @@
 from odoo import models
 
-from ..models.logistics_tier_engine import INTERNAL_WRITE_KEY, MERGE_KEY, RESET_FIELDS, RESET_WRITE, MergeDestination
+from ..models.logistics_customer_values import (
+    CUSTOMER_VALUE_FIELDS,
+    INTERNAL_WRITE_KEY,
+    MERGE_KEY,
+    RESET_WRITE,
+    MergeDestination,
+)
 
 
 class BasePartnerMergeAutomaticWizard(models.TransientModel):
@@ -37,7 +43,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         if dst and dst.commercial_partner_id == dst:  # else it became a contact: it shows its company's
             for company, values in units.items():
                 in_company = dst.with_company(company)
-                changed = in_company._logistics_changed_fields(values, RESET_FIELDS)
+                changed = in_company._logistics_changed_fields(values, CUSTOMER_VALUE_FIELDS)
                 if changed:
                     in_company.write({fname: values[fname] for fname in changed})
                 in_company._commercial_sync_to_children()
