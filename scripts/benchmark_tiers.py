@@ -58,17 +58,6 @@ SELECT p.commercial_partner_id, SUM(l.price_subtotal)
  GROUP BY 1
 """
 
-RECOMPUTED_COLUMNS = [
-    "logistics_tier_id",
-    "logistics_tier_date",
-    "logistics_stage",
-    "logistics_revenue_12m",
-    "logistics_order_count",
-    "logistics_last_order_date",
-    "logistics_churn_risk",
-    "logistics_churn_level",
-    "logistics_next_contact_date",
-]
 SHIFT_SHARE = 0.05
 COMPANY_KEY = "1"  # the generated data belongs to the first company: its key in the jsonb columns
 # The automated action that is active during the runs (unless --no-rule): on a change of the customer
@@ -95,36 +84,10 @@ def drop_database(dbname):
     shutil.rmtree(os.path.join(odoo_env.REPO, ".data", "filestore", "filestore", dbname), ignore_errors=True)
 
 
-def install(dbname, addons_path):
-    cmd = [
-        sys.executable,
-        "-c",
-        ODOO_MAIN,
-        *odoo_env.odoo_server_args(addons_path),
-        "-d",
-        dbname,
-        "-i",
-        "logistics_crm",
-        "--without-demo=all",
-        "--stop-after-init",
-    ]
-    subprocess.run(cmd, check=True)
-
-
-def update(dbname, addons_path):
-    """Bring a reused database to the addon's current code (-u logistics_crm)."""
-    cmd = [
-        sys.executable,
-        "-c",
-        ODOO_MAIN,
-        *odoo_env.odoo_server_args(addons_path),
-        "-d",
-        dbname,
-        "-u",
-        "logistics_crm",
-        "--stop-after-init",
-    ]
-    subprocess.run(cmd, check=True)
+def odoo_stop_after_init(dbname, addons_path, *args):
+    """Run Odoo once on ``dbname`` (install: ``-i logistics_crm --without-demo=all``; update: ``-u``)."""
+    cmd = [sys.executable, "-c", ODOO_MAIN, *odoo_env.odoo_server_args(addons_path), "-d", dbname, *args]
+    subprocess.run([*cmd, "--stop-after-init"], check=True)
 
 
 def has_generated_data(dbname):
@@ -160,8 +123,12 @@ def generate(args):
 
 def reset_recomputed(cr):
     """Forget the recomputed values, so that the next run is a first run again."""
+    from odoo.addons.logistics_crm.models.logistics_customer_values import CUSTOMER_VALUE_FIELDS  # noqa: PLC0415
+
+    # what the recompute writes: the customer values but the manager's lock and the last care contact
+    recomputed = sorted(CUSTOMER_VALUE_FIELDS - {"logistics_tier_locked", "logistics_last_contact_date"})
     cr.execute(
-        f"""UPDATE res_partner SET {", ".join(f"{c} = NULL" for c in RECOMPUTED_COLUMNS)}
+        f"""UPDATE res_partner SET {", ".join(f"{c} = NULL" for c in recomputed)}
              WHERE commercial_partner_id IN (SELECT id FROM res_partner WHERE is_logistics_customer)"""
     )
     count = cr.rowcount
@@ -541,12 +508,12 @@ def main(argv=None):
     if not exists:
         log(f"creating database {args.db} with logistics_crm, without demo data ...")
         t0 = time.perf_counter()
-        install(args.db, args.addons_path)
+        odoo_stop_after_init(args.db, args.addons_path, "-i", "logistics_crm", "--without-demo=all")
         timings["install"] = time.perf_counter() - t0
         log(f"installed in {timings['install']:.0f} s")
     else:
         log(f"updating logistics_crm in {args.db} ...")
-        update(args.db, args.addons_path)
+        odoo_stop_after_init(args.db, args.addons_path, "-u", "logistics_crm")
     generated = False
     if not has_generated_data(args.db):
         log(f"generating {args.partners:,} customers, {args.orders:,} orders, {args.lines:,} lines ...")
