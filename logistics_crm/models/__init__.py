@@ -10,3 +10,10 @@ from . import logistics_tier_history
 from . import res_company
 from . import mail_activity
 from . import res_config_settings
+from . import logistics_port
+from . import logistics_vessel
+from . import logistics_vessel_position
+from . import logistics_cargo
+from . import logistics_match
+from . import logistics_match_engine
+from . import sale_order

@@ -25,3 +25,12 @@ class LogisticsCommodity(models.Model):
     _sql_constraints = [
         ("code_uniq", "unique(code)", "A commodity code must be unique."),
     ]
+
+    vessel_type_ids = fields.Many2many(
+        "logistics.vessel.type",
+        "logistics_commodity_vessel_type_rel",
+        "commodity_id",
+        "type_id",
+        string="Carried by",
+        help="Vessel types that may carry this commodity. Empty: any type.",
+    )

@@ -1,6 +1,7 @@
 import json
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 
@@ -55,3 +56,37 @@ class ResCompany(models.Model):
         """Our own companies are not customers: refresh the flag of their partners."""
         partners = self.partner_id | (extra_partners or self.env["res.partner"])
         self.env.add_to_compute(partners._fields["is_logistics_customer"], partners)
+
+    # Cargo/vessel matching settings (per company: its own prices and currency)
+    logistics_match_limit = fields.Integer(
+        string="Matches kept per cargo and per position",
+        default=10,
+        help="Only the best N vessels of each cargo and the best N cargoes of each position are stored.",
+    )
+    logistics_match_notify_score = fields.Float(
+        string="Notify from score",
+        default=75.0,
+        help="A new match scoring at least this much gives the cargo's salesperson an activity. 0: never.",
+    )
+    logistics_bunker_price = fields.Float(
+        string="Bunker price (per t)", default=600.0, help="Fuel price used by voyage estimates, in company currency."
+    )
+    logistics_port_cost = fields.Float(
+        string="Port costs (per call)", default=30000.0, help="Costs of one port call in voyage estimates."
+    )
+    logistics_port_days = fields.Float(
+        string="Port days (per voyage)", default=4.0, help="Days spent loading and discharging in voyage estimates."
+    )
+
+    @api.constrains(
+        "logistics_match_limit", "logistics_match_notify_score", "logistics_bunker_price", "logistics_port_cost",
+        "logistics_port_days",
+    )
+    def _check_logistics_matching(self):
+        for company in self:
+            if not 1 <= company.logistics_match_limit <= 100:
+                raise ValidationError(self.env._("Matches kept per cargo and position: between 1 and 100."))
+            if not 0 <= company.logistics_match_notify_score <= 100:
+                raise ValidationError(self.env._("The notification score is between 0 and 100."))
+            if min(company.logistics_bunker_price, company.logistics_port_cost, company.logistics_port_days) < 0:
+                raise ValidationError(self.env._("Bunker price, port costs and port days cannot be negative."))

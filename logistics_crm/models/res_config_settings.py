@@ -42,3 +42,9 @@ class ResConfigSettings(models.TransientModel):
     def action_logistics_recompute_tiers(self):
         self.execute()
         return self.env["res.partner"].action_logistics_recompute_tiers()
+
+    logistics_match_limit = fields.Integer(related="company_id.logistics_match_limit", readonly=False)
+    logistics_match_notify_score = fields.Float(related="company_id.logistics_match_notify_score", readonly=False)
+    logistics_bunker_price = fields.Float(related="company_id.logistics_bunker_price", readonly=False)
+    logistics_port_cost = fields.Float(related="company_id.logistics_port_cost", readonly=False)
+    logistics_port_days = fields.Float(related="company_id.logistics_port_days", readonly=False)

@@ -1,0 +1,473 @@
+"""The matching engine: loads open cargoes and positions with a few queries, scores them in memory
+(``domain/matching.py``), and persists the best pairs set-based.
+
+* ``cargo.action_find_matches()`` / ``position.action_find_matches()`` and every create or write of
+  a field that matters re-match the records touched; sets larger than ``BACKGROUND_SIZE`` (and
+  writes made while another run of the company holds its lock) are flagged ``match_dirty`` and
+  left to the cron, which works in batches and commits after each.
+* A match's identity is the (cargo, position) pair: re-matching updates its figures in place, so
+  offered, accepted and quoted matches keep their history. Proposed matches that no longer pass,
+  or that fall out of both the cargo's and the position's best ``limit``, are deleted; matches in
+  another state are kept, with ``fits`` telling whether they still pass.
+* The figures (score, its parts, legs and ETA) are written in SQL: they are figures, like the tier
+  engine's; the state, which users and automated actions act on, changes only through ``write()``.
+"""
+
+import logging
+from datetime import date
+
+import numpy as np
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..domain import matching
+
+_logger = logging.getLogger(__name__)
+
+BACKGROUND_SIZE = 50  # more records than this are re-matched by the cron
+MATCH_LOCK_NAMESPACE = 51_811  # first key of the matching advisory lock (second: company id)
+# Pairs attribute: decimals stored (as the fields' digits)
+DIGITS = {"score": 1, "size_score": 1, "arrival_score": 1, "ballast_score": 1, "tier_score": 1, "ballast_nm": 0,
+          "laden_nm": 0}
+
+
+class LogisticsMatchBusy(UserError):
+    """Another matching run of the same company holds its lock."""
+
+
+class LogisticsMatchEngine(models.AbstractModel):
+    _name = "logistics.match.engine"
+    _description = "Cargo/vessel matching engine"
+
+    # ------------------------------------------------------------------ entry points
+    @api.model
+    def _logistics_rematch(self, cargoes=None, positions=None, now=False):
+        """Re-match ``cargoes`` or ``positions`` after a change: at once when few (or ``now``), else by the cron."""
+        records = cargoes if cargoes is not None else positions
+        if not records or self.env.context.get("logistics_no_rematch"):
+            return
+        if not now and len(records) > BACKGROUND_SIZE:
+            self._logistics_mark_dirty(records)
+            return
+        for company in self._logistics_companies(records):
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    self._logistics_match_company(
+                        company,
+                        cargo_ids=cargoes.ids if cargoes is not None else None,
+                        position_ids=positions.ids if positions is not None else None,
+                    )
+            except LogisticsMatchBusy:
+                if now:
+                    raise
+                self._logistics_mark_dirty(records)
+
+    @api.model
+    def _logistics_companies(self, records):
+        # sudo: a market position (no company) is matched for every company, whatever the user sees
+        if any(not company for company in records.mapped("company_id")):
+            return self.env["res.company"].sudo().search([])
+        return records.company_id.sudo()
+
+    @api.model
+    def _logistics_mark_dirty(self, records):
+        records.flush_recordset()
+        self.env.cr.execute(
+            SQL("UPDATE %s SET match_dirty = TRUE WHERE id = ANY(%s)", SQL.identifier(records._table), records.ids)
+        )
+        records.invalidate_recordset(["match_dirty"])
+        self.env.ref("logistics_crm.ir_cron_logistics_match")._trigger()
+
+    @api.model
+    def _logistics_match_all(self):
+        """Match every company's open cargoes and positions (no commit: demo data, tests, scripts)."""
+        # sudo: every company's records, whoever asks
+        return {
+            company.id: self.sudo()._logistics_match_company(company)
+            for company in self.env["res.company"].sudo().search([])
+        }
+
+    @api.model
+    def _cron_logistics_match(self, batch_size=500, full=False):
+        """Re-match the flagged cargoes and positions in batches (``full``: everything, per company)."""
+        commit = not self.env.registry.in_test_mode()
+        # sudo: the cron matches every company's records
+        for company in self.env["res.company"].sudo().search([]):
+            engine = self.with_company(company).sudo()
+            try:
+                if full:
+                    engine._logistics_match_company(company)
+                    self.env.cr.execute(
+                        SQL("UPDATE logistics_cargo SET match_dirty = FALSE WHERE company_id = %s AND match_dirty",
+                            company.id)
+                    )
+                else:
+                    engine._logistics_match_dirty(company, batch_size, commit)
+            except LogisticsMatchBusy:
+                _logger.info("Matching of %s is running elsewhere: skipped", company.name)
+                if commit:
+                    self.env.cr.rollback()
+                continue
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env.cr.execute(
+            SQL("UPDATE logistics_vessel_position SET match_dirty = FALSE WHERE match_dirty AND company_id IS NULL")
+        )
+
+    @api.model
+    def _logistics_match_dirty(self, company, batch_size, commit):
+        """Re-match the flagged records of ``company`` in batches, committing after each.
+
+        Market positions (no company) are matched for every company: their flag is cleared by the
+        caller once all companies are done.
+        """
+        for table, key, condition in (
+            ("logistics_cargo", "cargo_ids", SQL("company_id = %s", company.id)),
+            ("logistics_vessel_position", "position_ids", SQL("(company_id = %s OR company_id IS NULL)", company.id)),
+        ):
+            last_id = 0
+            while True:
+                self.env.cr.execute(
+                    SQL("SELECT id FROM %s WHERE match_dirty AND %s AND id > %s ORDER BY id LIMIT %s",
+                        SQL.identifier(table), condition, last_id, batch_size)
+                )
+                ids = [row[0] for row in self.env.cr.fetchall()]
+                if not ids:
+                    break
+                last_id = ids[-1]
+                self._logistics_match_company(company, **{key: ids})
+                self.env.cr.execute(
+                    SQL("UPDATE %s SET match_dirty = FALSE WHERE id = ANY(%s) AND company_id IS NOT NULL",
+                        SQL.identifier(table), ids)
+                )
+                if commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    # ------------------------------------------------------------------ one run
+    @api.model
+    def _logistics_lock(self, company):
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", MATCH_LOCK_NAMESPACE, company.id))
+        if not self.env.cr.fetchone()[0]:
+            raise LogisticsMatchBusy(
+                _("Cargo and vessels of %(company)s are being matched right now. Try again in a moment.",
+                  company=company.name)
+            )
+
+    @api.model
+    def _logistics_match_company(self, company, cargo_ids=None, position_ids=None):
+        """Match the open cargoes and positions of ``company``; all of them, or the given ones only.
+
+        Returns a dict of counters (for logs and the benchmark).
+        """
+        self._logistics_lock(company)
+        for model in ("logistics.cargo", "logistics.vessel.position", "logistics.vessel", "logistics.match",
+                      "logistics.port", "logistics.commodity"):
+            self.env[model].flush_model()
+        limit = max(1, company.logistics_match_limit or 10)
+        cargoes, positions, ctx = self._logistics_load(company)
+        c_index = {cid: i for i, cid in enumerate(cargoes.ids.tolist())}
+        p_index = {pid: j for j, pid in enumerate(positions.ids.tolist())}
+        if cargo_ids is None and position_ids is None:
+            pairs = matching.match(cargoes, positions, ctx, limit)
+            scope = SQL("m.company_id = %s", company.id)
+        elif cargo_ids is not None:
+            rows = [c_index[i] for i in cargo_ids if i in c_index]
+            thresholds = self._logistics_thresholds("position_id", "cargo_id", cargo_ids, positions.ids, limit)
+            pairs = matching.match(cargoes, positions, ctx, limit, rows=rows, position_thresholds=thresholds)
+            scope = SQL("m.company_id = %s AND m.cargo_id = ANY(%s)", company.id, list(cargo_ids))
+        else:
+            cols = np.array([p_index[i] for i in position_ids if i in p_index], dtype=int)
+            sub = self._logistics_subset(positions, cols)
+            thresholds = self._logistics_thresholds("cargo_id", "position_id", position_ids, cargoes.ids, limit)
+            pairs = matching.match(cargoes, sub, ctx, limit, cargo_thresholds=thresholds)
+            pairs.position = cols[pairs.position.astype(int)] if len(pairs) else pairs.position
+            scope = SQL("m.company_id = %s AND m.position_id = ANY(%s)", company.id, list(position_ids))
+        kept = self._logistics_kept(scope, c_index, p_index, cargoes, positions, ctx)
+        selected = {(int(c), int(p)) for c, p in zip(cargoes.ids[pairs.cargo.astype(int)].tolist(),
+                                                     positions.ids[pairs.position.astype(int)].tolist(), strict=True)}
+        before = self._logistics_existing_scores(scope)
+        self._logistics_upsert(company, cargoes, positions, [pairs, kept])
+        removed = self._logistics_prune(company, scope, selected, limit)
+        notified = self._logistics_notify(company, cargoes, positions, pairs, before)
+        return {"cargoes": len(cargoes), "positions": len(positions), "pairs": len(pairs), "removed": removed,
+                "notified": notified}
+
+    @api.model
+    def _logistics_subset(self, positions, cols):
+        return matching.Positions(**{name: value[cols] for name, value in vars(positions).items()})
+
+    @api.model
+    def _logistics_load(self, company):
+        """Open cargoes and positions of ``company`` as arrays, with distances and compatibility (6 queries)."""
+        cr = self.env.cr
+        today = fields.Date.context_today(self)
+        cr.execute(
+            SQL(
+                """SELECT c.id, c.quantity, COALESCE(c.quantity_tolerance, 0), c.load_port_id, c.discharge_port_id,
+                          c.laycan_start, c.laycan_end, c.commodity_id, c.commercial_partner_id
+                     FROM logistics_cargo c
+                    WHERE c.company_id = %s AND c.state IN ('open', 'matched') AND c.active AND c.laycan_end >= %s
+                    ORDER BY c.id""",
+                company.id, today,
+            )
+        )
+        crows = cr.fetchall()
+        cr.execute(
+            SQL(
+                """SELECT p.id, p.port_id, GREATEST(p.date_open, %s), v.dwt, COALESCE(v.draft, 0), v.vessel_type,
+                          v.ballast_speed
+                     FROM logistics_vessel_position p JOIN logistics_vessel v ON v.id = p.vessel_id
+                    WHERE p.state = 'open' AND p.active AND v.active AND v.dwt > 0 AND v.ballast_speed > 0
+                      AND (p.company_id = %s OR p.company_id IS NULL)
+                    ORDER BY p.id""",
+                today, company.id,
+            )
+        )
+        prows = cr.fetchall()
+        cr.execute(SQL("SELECT id, COALESCE(max_draft, 0) FROM logistics_port ORDER BY id"))
+        ports = cr.fetchall()
+        port_index = {pid: i for i, (pid, _draft) in enumerate(ports)}
+        drafts = np.array([draft if draft and draft > 0 else np.inf for _pid, draft in ports] or [np.inf])
+        # commodities x vessel types (a commodity with no type set travels on any type)
+        types = [code for code, _label in self.env["logistics.vessel"]._fields["vessel_type"].selection]
+        cr.execute(SQL("SELECT id FROM logistics_commodity ORDER BY id"))
+        commodity_index = {cid: i for i, (cid,) in enumerate(cr.fetchall())}
+        compatible = np.zeros((max(len(commodity_index), 1), len(types)), dtype=bool)
+        cr.execute(
+            SQL(
+                """SELECT c.id, t.code FROM logistics_commodity c
+                     LEFT JOIN logistics_commodity_vessel_type_rel r ON r.commodity_id = c.id
+                     LEFT JOIN logistics_vessel_type t ON t.id = r.type_id"""
+            )
+        )
+        for commodity_id, code in cr.fetchall():
+            row = commodity_index[commodity_id]
+            if code is None:
+                compatible[row, :] = True
+            else:
+                compatible[row, types.index(code)] = True
+        # distances of the ports in use, computed first where missing (new ports only)
+        used = sorted({r[3] for r in crows} | {r[4] for r in crows} | {r[1] for r in prows})
+        if crows and prows:
+            loads = {r[3] for r in crows}
+            needed = {(a, b) for a in loads for b in {r[1] for r in prows}} | {(r[3], r[4]) for r in crows}
+            self.env["logistics.port.distance"]._logistics_ensure(needed)
+        distances = np.full((len(ports) or 1, len(ports) or 1), np.nan)
+        np.fill_diagonal(distances, 0.0)
+        if used:
+            for a, b, nm in self.env["logistics.port.distance"]._logistics_matrix(used):
+                distances[port_index[a], port_index[b]] = distances[port_index[b], port_index[a]] = nm
+        priorities = self._logistics_tier_priorities(company, {r[8] for r in crows})
+
+        def col(rows, i, dtype=float):
+            return np.array([r[i] for r in rows], dtype=dtype)
+
+        qty, tol = col(crows, 1), col(crows, 2)
+        load = np.array([port_index[r[3]] for r in crows], dtype=int)
+        discharge = np.array([port_index[r[4]] for r in crows], dtype=int)
+        cargoes = matching.Cargoes(
+            ids=col(crows, 0, int),
+            qty_min=qty * (1 - tol / 100.0),
+            qty_max=qty * (1 + tol / 100.0),
+            load=load,
+            discharge=discharge,
+            laycan_start=np.array([r[5].toordinal() for r in crows], dtype=float),
+            laycan_end=np.array([r[6].toordinal() for r in crows], dtype=float),
+            commodity=np.array([commodity_index[r[7]] for r in crows], dtype=int),
+            tier_priority=np.array([priorities.get(r[8], 0.0) for r in crows], dtype=float),
+            max_draft=np.minimum(drafts[load], drafts[discharge]) if crows else np.zeros(0),
+        )
+        positions = matching.Positions(
+            ids=col(prows, 0, int),
+            port=np.array([port_index[r[1]] for r in prows], dtype=int),
+            date_open=np.array([r[2].toordinal() for r in prows], dtype=float),
+            dwt=col(prows, 3),
+            draft=col(prows, 4),
+            vessel_type=np.array([types.index(r[5]) for r in prows], dtype=int),
+            ballast_speed=col(prows, 6),
+        )
+        return cargoes, positions, matching.Context(distances=distances, compatible=compatible)
+
+    @api.model
+    def _logistics_tier_priorities(self, company, partner_ids):
+        """{commercial partner id: 0-100} from the partners' tier in ``company`` (first tier 100)."""
+        tiers = self.env["logistics.customer.tier"]._logistics_active_tiers()
+        if not tiers or not partner_ids:
+            return {}
+        rank = {tier.id: 100.0 * (len(tiers) - i) / len(tiers) for i, tier in enumerate(tiers)}
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, (logistics_tier_id->>%s)::int FROM res_partner WHERE id = ANY(%s)",
+                str(company.id), list(partner_ids),
+            )
+        )
+        return {pid: rank.get(tier_id, 0.0) for pid, tier_id in self.env.cr.fetchall() if tier_id}
+
+    @api.model
+    def _logistics_thresholds(self, side, other, other_ids, side_ids, limit):
+        """Per ``side`` record (in ``side_ids`` order): the ``limit``-th best stored score of its matches
+        with records other than ``other_ids``; -inf when it has fewer."""
+        result = np.full(len(side_ids), -np.inf)
+        if not len(side_ids):
+            return result
+        self.env.cr.execute(
+            SQL(
+                """SELECT %(side)s, score FROM (
+                       SELECT %(side)s, score,
+                              row_number() OVER (PARTITION BY %(side)s ORDER BY score DESC, id) AS rank
+                         FROM logistics_match
+                        WHERE state != 'rejected' AND %(side)s = ANY(%(side_ids)s) AND %(other)s != ALL(%(other_ids)s)
+                   ) ranked WHERE rank = %(limit)s""",
+                side=SQL.identifier(side), other=SQL.identifier(other), side_ids=[int(i) for i in side_ids],
+                other_ids=list(other_ids), limit=limit,
+            )
+        )
+        index = {int(i): k for k, i in enumerate(side_ids)}
+        for record_id, score in self.env.cr.fetchall():
+            result[index[record_id]] = float(score)
+        return result
+
+    @api.model
+    def _logistics_kept(self, scope, c_index, p_index, cargoes, positions, ctx):
+        """Fresh figures of the matches in ``scope`` that are no longer only proposed (kept whatever their rank)."""
+        self.env.cr.execute(
+            SQL("SELECT m.cargo_id, m.position_id FROM logistics_match m WHERE %s AND m.state != 'proposed'", scope)
+        )
+        rows = [(c_index[c], p_index[p]) for c, p in self.env.cr.fetchall() if c in c_index and p in p_index]
+        c, p = (zip(*rows, strict=True) if rows else ((), ()))
+        return matching.pair_figures(cargoes, positions, ctx, list(c), list(p))
+
+    @api.model
+    def _logistics_existing_scores(self, scope):
+        self.env.cr.execute(SQL("SELECT m.cargo_id, m.position_id, m.score FROM logistics_match m WHERE %s", scope))
+        return {(c, p): float(s or 0.0) for c, p, s in self.env.cr.fetchall()}
+
+    @api.model
+    def _logistics_upsert(self, company, cargoes, positions, pair_sets):
+        """Insert new pairs and refresh the figures of existing ones, in one statement."""
+        pair_sets = [p for p in pair_sets if len(p)]
+        if not pair_sets:
+            return
+
+        def cat(name):
+            return np.concatenate([getattr(p, name) for p in pair_sets])
+
+        cargo_ids = cargoes.ids[cat("cargo").astype(int)]
+        position_ids = positions.ids[cat("position").astype(int)]
+        values = {name: np.round(np.nan_to_num(cat(name)), digits).tolist() for name, digits in DIGITS.items()}
+        eta = np.floor(np.nan_to_num(cat("eta"), nan=date.today().toordinal())).astype(int).tolist()
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO logistics_match
+                       (cargo_id, position_id, vessel_id, partner_id, carrier_id, company_id, state, fits,
+                        score, size_score, arrival_score, ballast_score, tier_score, ballast_distance, laden_distance,
+                        eta, create_uid, create_date, write_uid, write_date)
+                   SELECT k.c, k.p, p.vessel_id, c.commercial_partner_id, p.partner_id, c.company_id, 'proposed',
+                          k.fits, k.score, k.size, k.arrival, k.ballast, k.tier, k.ballast_nm, k.laden_nm,
+                          DATE '0001-01-01' + (k.eta - 1), %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
+                          NOW() AT TIME ZONE 'UTC'
+                     FROM unnest(%(c)s::int[], %(p)s::int[], %(fits)s::bool[], %(score)s::float8[], %(size)s::float8[],
+                                 %(arrival)s::float8[], %(ballast)s::float8[], %(tier)s::float8[],
+                                 %(ballast_nm)s::float8[], %(laden_nm)s::float8[], %(eta)s::int[])
+                          AS k(c, p, fits, score, size, arrival, ballast, tier, ballast_nm, laden_nm, eta)
+                     JOIN logistics_cargo c ON c.id = k.c
+                     JOIN logistics_vessel_position p ON p.id = k.p
+                       ON CONFLICT (cargo_id, position_id) DO UPDATE
+                      SET fits = EXCLUDED.fits, score = EXCLUDED.score, size_score = EXCLUDED.size_score,
+                          arrival_score = EXCLUDED.arrival_score, ballast_score = EXCLUDED.ballast_score,
+                          tier_score = EXCLUDED.tier_score, ballast_distance = EXCLUDED.ballast_distance,
+                          laden_distance = EXCLUDED.laden_distance, eta = EXCLUDED.eta
+                    WHERE (logistics_match.fits, logistics_match.score, logistics_match.size_score,
+                           logistics_match.arrival_score, logistics_match.ballast_score, logistics_match.tier_score,
+                           logistics_match.ballast_distance, logistics_match.laden_distance, logistics_match.eta)
+                          IS DISTINCT FROM
+                          (EXCLUDED.fits, EXCLUDED.score, EXCLUDED.size_score, EXCLUDED.arrival_score,
+                           EXCLUDED.ballast_score, EXCLUDED.tier_score, EXCLUDED.ballast_distance,
+                           EXCLUDED.laden_distance, EXCLUDED.eta)""",
+                uid=self.env.uid,
+                c=cargo_ids.tolist(),
+                p=position_ids.tolist(),
+                fits=cat("fits").astype(bool).tolist(),
+                score=values["score"],
+                size=values["size_score"],
+                arrival=values["arrival_score"],
+                ballast=values["ballast_score"],
+                tier=values["tier_score"],
+                ballast_nm=values["ballast_nm"],
+                laden_nm=values["laden_nm"],
+                eta=eta,
+            )
+        )
+        self.env["logistics.match"].invalidate_model()
+
+    @api.model
+    def _logistics_prune(self, company, scope, selected, limit):
+        """Delete the proposed matches of ``scope`` not selected now, and every proposed match of the
+        company ranked below ``limit`` on both its cargo's and its position's list (through unlink())."""
+        cr = self.env.cr
+        cr.execute(SQL("SELECT m.id, m.cargo_id, m.position_id FROM logistics_match m WHERE %s AND m.state = 'proposed'",
+                       scope))
+        stale = [mid for mid, c, p in cr.fetchall() if (c, p) not in selected]
+        cr.execute(
+            SQL(
+                """SELECT id FROM (
+                       SELECT id, state,
+                              row_number() OVER (PARTITION BY cargo_id ORDER BY score DESC, id) AS cargo_rank,
+                              row_number() OVER (PARTITION BY position_id ORDER BY score DESC, id) AS position_rank
+                         FROM logistics_match WHERE company_id = %s AND state != 'rejected'
+                   ) ranked WHERE state = 'proposed' AND cargo_rank > %s AND position_rank > %s""",
+                company.id, limit, limit,
+            )
+        )
+        displaced = [row[0] for row in cr.fetchall()]
+        doomed = self.env["logistics.match"].browse(set(stale) | set(displaced))
+        # sudo: the engine removes its own proposals, whoever triggered the run
+        doomed.sudo().unlink()
+        return len(doomed)
+
+    @api.model
+    def _logistics_notify(self, company, cargoes, positions, pairs, before):
+        """An activity for the salesperson of each cargo that gained a match at or above the company's threshold."""
+        threshold = company.logistics_match_notify_score
+        if not len(pairs) or threshold <= 0:
+            return 0
+        good = pairs.score >= threshold
+        c_ids = cargoes.ids[pairs.cargo.astype(int)][good].tolist()
+        p_ids = positions.ids[pairs.position.astype(int)][good].tolist()
+        scores = pairs.score[good].tolist()
+        gained = {}
+        for c, p, score in zip(c_ids, p_ids, scores, strict=True):
+            if before.get((c, p), -1.0) < threshold:
+                gained.setdefault(c, []).append((score, p))
+        if not gained:
+            return 0
+        activity_type = self.env.ref("logistics_crm.mail_activity_type_vessel_match")
+        # sudo: the salesperson is notified whoever changed the cargo or position
+        cargo_model = self.env["logistics.cargo"].sudo()
+        targets = cargo_model.browse(list(gained)).filtered(
+            lambda c: c.user_id and not c.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        )
+        if not targets:
+            return 0
+        model_id = self.env["ir.model"]._get_id("logistics.cargo")
+        vessels = {
+            p.id: p.vessel_id.name
+            for p in self.env["logistics.vessel.position"].sudo().browse({p for v in gained.values() for _s, p in v})
+        }
+        vals_list = []
+        for cargo in targets:
+            found = sorted(gained[cargo.id], reverse=True)
+            vals_list.append({
+                "res_model_id": model_id,
+                "res_id": cargo.id,
+                "activity_type_id": activity_type.id,
+                "user_id": cargo.user_id.id,
+                "summary": _("%(count)s new vessel match(es) for %(cargo)s", count=len(found), cargo=cargo.name),
+                "note": _("Best: %(vessel)s, score %(score)s.", vessel=vessels.get(found[0][1], ""),
+                          score=f"{found[0][0]:.0f}"),
+                "date_deadline": fields.Date.context_today(self),
+            })
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+        return len(vals_list)
