@@ -203,3 +203,53 @@ class LogisticsCargo(models.Model):
 
     def action_reopen(self):
         self.write({"state": "open"})
+
+    # ------------------------------------------------------------------ map
+    @api.model
+    def logistics_map_data(self, cargo_id=False):
+        """What the sea map draws: ports, open positions and open cargo offers the user may read, and with
+        ``cargo_id`` that cargo's best candidates with their ballast routes and its laden route."""
+        port_model = self.env["logistics.port"]
+        ports = port_model.search([])
+        positions = self.env["logistics.vessel.position"].search([("state", "=", "open")])
+        cargoes = self.search([("state", "in", ("open", "matched"))])
+        params = self.env["ir.config_parameter"].sudo()
+
+        def where(port):
+            return {"code": port.code, "name": port.name, "lat": port.latitude, "lon": port.longitude}
+
+        data = {
+            "tile_url": params.get_param("logistics_crm.map_tile_url", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+            "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+            "ports": [{"id": p.id, **where(p)} for p in ports],
+            "positions": [
+                {"id": p.id, "name": p.name, "vessel": p.vessel_id.name, "dwt": p.dwt, "port_code": p.port_id.code,
+                 "lat": p.port_id.latitude, "lon": p.port_id.longitude, "date_open": str(p.date_open)}
+                for p in positions
+            ],
+            "cargoes": [
+                {"id": c.id, "name": c.name, "commodity": c.commodity_id.name, "quantity": c.quantity,
+                 "load": where(c.load_port_id), "discharge": where(c.discharge_port_id),
+                 "laycan": f"{c.laycan_start} – {c.laycan_end}"}
+                for c in cargoes
+            ],
+            "focus": None,
+        }
+        cargo = self.browse(cargo_id).exists() if cargo_id else self.browse()
+        if cargo:
+            cargo.check_access("read")
+            candidates = cargo.match_ids.filtered(lambda m: m.fits and m.state != "rejected")[:10]
+            data["focus"] = {
+                "cargo_id": cargo.id,
+                "name": cargo.display_name,
+                "laden_route": cargo.load_port_id.sea_route_to(cargo.discharge_port_id),
+                "laden_nm": cargo.match_ids[:1].laden_distance
+                or cargo.load_port_id.sea_distance_to(cargo.discharge_port_id),
+                "candidates": [
+                    {"match_id": m.id, "position_id": m.position_id.id, "vessel": m.vessel_id.name,
+                     "score": m.score, "ballast_nm": m.ballast_distance, "eta": str(m.eta or ""),
+                     "route": m.open_port_id.sea_route_to(cargo.load_port_id)}
+                    for m in candidates
+                ],
+            }
+        return data

@@ -150,6 +150,11 @@ class LogisticsMatch(models.Model):
                     body=body, partner_ids=match.carrier_id.ids,
                     subtype_xmlid="mail.mt_comment", message_type="comment",
                 )
+            match.message_post(
+                body=_("Offered to %(partners)s.",
+                       partners=", ".join((match.cargo_id.partner_id | match.carrier_id).mapped("display_name"))),
+                subtype_xmlid="mail.mt_note",
+            )
         return True
 
     def _logistics_offer_body(self):

@@ -14,7 +14,7 @@
 """
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -91,59 +91,59 @@ class LogisticsMatchEngine(models.AbstractModel):
 
     @api.model
     def _cron_logistics_match(self, batch_size=500, full=False):
-        """Re-match the flagged cargoes and positions in batches (``full``: everything, per company)."""
-        commit = not self.env.registry.in_test_mode()
-        # sudo: the cron matches every company's records
-        for company in self.env["res.company"].sudo().search([]):
-            engine = self.with_company(company).sudo()
-            try:
-                if full:
-                    engine._logistics_match_company(company)
-                    self.env.cr.execute(
-                        SQL("UPDATE logistics_cargo SET match_dirty = FALSE WHERE company_id = %s AND match_dirty",
-                            company.id)
-                    )
-                else:
-                    engine._logistics_match_dirty(company, batch_size, commit)
-            except LogisticsMatchBusy:
-                _logger.info("Matching of %s is running elsewhere: skipped", company.name)
-                if commit:
-                    self.env.cr.rollback()
-                continue
-            if commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        self.env.cr.execute(
-            SQL("UPDATE logistics_vessel_position SET match_dirty = FALSE WHERE match_dirty AND company_id IS NULL")
-        )
+        """Re-match the flagged cargoes and positions, ``batch_size`` at a time (``full``: everything).
+
+        Run by the cron runner (``cron_id`` in the context), each call matches one batch and
+        reports the rest through ``ir.cron._notify_progress``: the runner commits and calls again,
+        so a crash loses one batch at most, and the runner's lock on the job row keeps two runs
+        apart. Called directly (tests, scripts), it does every batch in the caller's transaction.
+        """
+        in_cron = bool(self.env.context.get("cron_id"))
+        cron = self.env["ir.cron"]
+        # sudo: the job matches every company's records
+        engine = self.sudo()
+        try:
+            if full:
+                engine._logistics_match_all()
+                self.env.cr.execute(SQL("UPDATE logistics_cargo SET match_dirty = FALSE WHERE match_dirty"))
+                self.env.cr.execute(SQL("UPDATE logistics_vessel_position SET match_dirty = FALSE WHERE match_dirty"))
+                cron._notify_progress(done=1, remaining=0)
+                return
+            while True:
+                done, remaining = engine._logistics_match_dirty_batch(batch_size)
+                if in_cron or not remaining:
+                    cron._notify_progress(done=done, remaining=remaining)
+                    return
+        except LogisticsMatchBusy as error:
+            # a user's re-match holds a company: try again in a few minutes rather than fail
+            _logger.info("logistics matching: %s", error)
+            self.env.ref("logistics_crm.ir_cron_logistics_match")._trigger(
+                fields.Datetime.now() + timedelta(minutes=5)
+            )
+            cron._notify_progress(done=0, remaining=0)
 
     @api.model
-    def _logistics_match_dirty(self, company, batch_size, commit):
-        """Re-match the flagged records of ``company`` in batches, committing after each.
-
-        Market positions (no company) are matched for every company: their flag is cleared by the
-        caller once all companies are done.
-        """
-        for table, key, condition in (
-            ("logistics_cargo", "cargo_ids", SQL("company_id = %s", company.id)),
-            ("logistics_vessel_position", "position_ids", SQL("(company_id = %s OR company_id IS NULL)", company.id)),
-        ):
-            last_id = 0
-            while True:
-                self.env.cr.execute(
-                    SQL("SELECT id FROM %s WHERE match_dirty AND %s AND id > %s ORDER BY id LIMIT %s",
-                        SQL.identifier(table), condition, last_id, batch_size)
-                )
-                ids = [row[0] for row in self.env.cr.fetchall()]
-                if not ids:
-                    break
-                last_id = ids[-1]
-                self._logistics_match_company(company, **{key: ids})
-                self.env.cr.execute(
-                    SQL("UPDATE %s SET match_dirty = FALSE WHERE id = ANY(%s) AND company_id IS NOT NULL",
-                        SQL.identifier(table), ids)
-                )
-                if commit:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
+    def _logistics_match_dirty_batch(self, batch_size):
+        """Match one batch of flagged cargoes (else positions); return (done, remaining flagged)."""
+        cr = self.env.cr
+        for model in ("logistics.cargo", "logistics.vessel.position"):
+            records = self.env[model].with_context(active_test=False).search(
+                [("match_dirty", "=", True)], limit=batch_size, order="id"
+            )
+            if not records:
+                continue
+            key = "cargo_ids" if model == "logistics.cargo" else "position_ids"
+            for company in self._logistics_companies(records):
+                mine = records.filtered(lambda r, c=company: not r.company_id or r.company_id == c)
+                if mine:
+                    self._logistics_match_company(company, **{key: mine.ids})
+            cr.execute(SQL("UPDATE %s SET match_dirty = FALSE WHERE id = ANY(%s)", SQL.identifier(records._table),
+                           records.ids))
+            records.invalidate_recordset(["match_dirty"])
+            cr.execute(SQL("SELECT (SELECT count(*) FROM logistics_cargo WHERE match_dirty)"
+                           " + (SELECT count(*) FROM logistics_vessel_position WHERE match_dirty)"))
+            return len(records), cr.fetchone()[0]
+        return 0, 0
 
     # ------------------------------------------------------------------ one run
     @api.model
@@ -351,8 +351,13 @@ class LogisticsMatchEngine(models.AbstractModel):
         if not pair_sets:
             return
 
+        # a kept (offered, accepted...) pair may also be selected again: once is enough
+        rows = np.concatenate([p.cargo for p in pair_sets]).astype(np.int64)
+        cols = np.concatenate([p.position for p in pair_sets]).astype(np.int64)
+        _keys, first = np.unique(rows * (len(positions) + 1) + cols, return_index=True)
+
         def cat(name):
-            return np.concatenate([getattr(p, name) for p in pair_sets])
+            return np.concatenate([getattr(p, name) for p in pair_sets])[first]
 
         cargo_ids = cargoes.ids[cat("cargo").astype(int)]
         position_ids = positions.ids[cat("position").astype(int)]

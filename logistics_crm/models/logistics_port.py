@@ -176,7 +176,12 @@ class LogisticsPort(models.Model):
         self.env["logistics.port.distance"]._logistics_ensure([(self.id, other_port.id)])
         key = (min(self.id, other_port.id), max(self.id, other_port.id))
         line = self.env["logistics.port.distance"]._logistics_lookup([key])[key][1] or []
-        return line if self.id == key[0] else list(reversed(line))
+        line = line if self.id == key[0] else list(reversed(line))
+        if line:
+            # the stored line is unwrapped from its first port: start it at this port's longitude
+            shift = 360.0 * round((self.longitude - line[0][1]) / 360.0)
+            line = [[lat, round(lon + shift, 2)] for lat, lon in line]
+        return line
 
     @api.model
     def _logistics_load_shipped_routes(self):

@@ -12,3 +12,4 @@ from . import test_tours
 from . import test_translations
 from . import test_integrity
 from . import test_demo
+from . import test_matching
