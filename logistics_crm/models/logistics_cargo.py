@@ -218,8 +218,10 @@ class LogisticsCargo(models.Model):
         def where(port):
             return {"code": port.code, "name": port.name, "lat": port.latitude, "lon": port.longitude}
 
+        # OpenStreetMap's tile servers by default; "off" draws no tiles (offline use, tests)
+        tile_url = params.get_param("logistics_crm.map_tile_url") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
         data = {
-            "tile_url": params.get_param("logistics_crm.map_tile_url", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+            "tile_url": "" if tile_url.strip().lower() in ("off", "none") else tile_url,
             "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
             "ports": [{"id": p.id, **where(p)} for p in ports],
             "positions": [

@@ -67,7 +67,7 @@ class LogisticsMatchEngine(models.AbstractModel):
     @api.model
     def _logistics_companies(self, records):
         # sudo: a market position (no company) is matched for every company, whatever the user sees
-        if any(not company for company in records.mapped("company_id")):
+        if any(not record.company_id for record in records):
             return self.env["res.company"].sudo().search([])
         return records.company_id.sudo()
 

@@ -13,3 +13,6 @@ from . import test_translations
 from . import test_integrity
 from . import test_demo
 from . import test_matching
+from . import test_matching_access
+from . import test_matching_automation
+from . import test_portal_matching
