@@ -136,12 +136,53 @@ def _evaluate(c, p, cargoes, positions, ctx):
     return mask, score, (size, arrival, ballast, tier), ballast_nm, laden_nm, eta
 
 
-def score_matrix(cargoes, positions, ctx, rows=None):
-    """Scores of cargo ``rows`` (all by default) against every position; -inf where a filter fails."""
+def _position_side(positions, ctx):
+    """Per-position arrays the matrix path gathers rows from (computed once per match)."""
+    distances = np.where(np.isnan(ctx.distances), np.inf, ctx.distances)
+    return {
+        "ballast": np.ascontiguousarray(distances[:, positions.port]),  # [port, position]
+        "compatible": np.ascontiguousarray(ctx.compatible[:, positions.vessel_type]),  # [commodity, position]
+        "hours": 1.0 / (positions.ballast_speed * 24.0),
+        "inv_dwt": 100.0 / positions.dwt,
+    }
+
+
+def score_matrix(cargoes, positions, ctx, rows=None, side=None):
+    """Scores of cargo ``rows`` (all by default) against every position; -inf where a filter fails.
+
+    The same rules as :func:`_evaluate`, written for speed: per-position columns are gathered once
+    (``side``), unknown distances are +inf (an ETA never reached), and no part is kept.
+    """
     rows = np.arange(len(cargoes)) if rows is None else np.asarray(rows)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mask, score, *_ = _evaluate(rows[:, None], np.arange(len(positions))[None, :], cargoes, positions, ctx)
-    return np.where(mask, score, -np.inf)
+    side = side or _position_side(positions, ctx)
+    load = cargoes.load[rows]
+    ballast = side["ballast"][load]
+    eta = ballast * side["hours"]
+    eta += positions.date_open
+    ok = side["compatible"][cargoes.commodity[rows]]
+    ok &= positions.dwt >= cargoes.qty_min[rows][:, None]
+    ok &= positions.draft <= cargoes.max_draft[rows][:, None]
+    ok &= eta < (cargoes.laycan_end[rows] + 1.0)[:, None]  # arrives on the laycan's last day at the latest
+    ok &= ~np.isnan(ctx.distances[load, cargoes.discharge[rows]])[:, None]
+    # the parts, only where every filter passes (a fraction of the pairs)
+    r, j = np.nonzero(ok)
+    c = rows[r]
+    ballast, eta = ballast[r, j], eta[r, j]
+    start, end = cargoes.laycan_start[c], cargoes.laycan_end[c]
+    wait = start - eta
+    arrival = np.where(
+        wait > 0,
+        np.maximum(0.0, 100.0 - WAIT_PENALTY_PER_DAY * wait),
+        100.0 - LATE_IN_LAYCAN_PENALTY * np.clip(-wait / np.maximum(end - start + 1.0, 1.0), 0.0, 1.0),
+    )
+    score = np.full(ok.shape, -np.inf)
+    score[r, j] = (
+        WEIGHTS["size"] * np.minimum(cargoes.qty_max[c], positions.dwt[j]) * side["inv_dwt"][j]
+        + WEIGHTS["arrival"] * arrival
+        + WEIGHTS["ballast"] * 100.0 * np.clip(1.0 - ballast / BALLAST_REFERENCE_NM, 0.0, 1.0)
+        + WEIGHTS["tier"] * cargoes.tier_priority[c]
+    )
+    return score
 
 
 def _top(scores, limit, axis):
@@ -168,11 +209,12 @@ def match(cargoes, positions, ctx, limit=10, rows=None, cargo_thresholds=None, p
     if not len(rows) or not n_pos:
         return empty_pairs()
     keep_c, keep_p = [], []
+    side = _position_side(positions, ctx)
     best_score = np.full((n_pos, 0), -np.inf)
     best_row = np.zeros((n_pos, 0), dtype=int)
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
-        scores = score_matrix(cargoes, positions, ctx, chunk)
+        scores = score_matrix(cargoes, positions, ctx, chunk, side)
         keyed = scores - TIE_BREAK * np.arange(n_pos)[None, :]
         idx, valid = _top(keyed, limit, axis=1)
         if cargo_thresholds is not None:

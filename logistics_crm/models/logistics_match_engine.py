@@ -28,8 +28,9 @@ _logger = logging.getLogger(__name__)
 
 BACKGROUND_SIZE = 50  # more records than this are re-matched by the cron
 MATCH_LOCK_NAMESPACE = 51_811  # first key of the matching advisory lock (second: company id)
-# Pairs attribute: decimals stored (as the fields' digits)
-DIGITS = {"score": 1, "size_score": 1, "arrival_score": 1, "ballast_score": 1, "tier_score": 1, "ballast_nm": 0,
+# Pairs attribute: decimals stored (as the fields' digits); the score in full, so that the database ranks
+# pairs exactly as the matching core did
+DIGITS = {"score": None, "size_score": 1, "arrival_score": 1, "ballast_score": 1, "tier_score": 1, "ballast_nm": 0,
           "laden_nm": 0}
 
 
@@ -166,41 +167,44 @@ class LogisticsMatchEngine(models.AbstractModel):
                       "logistics.port", "logistics.commodity"):
             self.env[model].flush_model()
         limit = max(1, company.logistics_match_limit or 10)
-        cargoes, positions, ctx = self._logistics_load(company)
+        cargoes, positions, ctx = self._logistics_load(company, cargo_ids, position_ids)
         c_index = {cid: i for i, cid in enumerate(cargoes.ids.tolist())}
         p_index = {pid: j for j, pid in enumerate(positions.ids.tolist())}
         if cargo_ids is None and position_ids is None:
             pairs = matching.match(cargoes, positions, ctx, limit)
             scope = SQL("m.company_id = %s", company.id)
         elif cargo_ids is not None:
-            rows = [c_index[i] for i in cargo_ids if i in c_index]
-            thresholds = self._logistics_thresholds("position_id", "cargo_id", cargo_ids, positions.ids, limit)
-            pairs = matching.match(cargoes, positions, ctx, limit, rows=rows, position_thresholds=thresholds)
+            # the positions' other stored matches compete: only positions these cargoes reach matter
+            reached = np.flatnonzero(np.isfinite(matching.score_matrix(cargoes, positions, ctx)).any(axis=0))
+            thresholds = np.full(len(positions), -np.inf)
+            thresholds[reached] = self._logistics_thresholds(
+                "position_id", "cargo_id", cargo_ids, positions.ids[reached], limit
+            )
+            pairs = matching.match(cargoes, positions, ctx, limit, position_thresholds=thresholds)
             scope = SQL("m.company_id = %s AND m.cargo_id = ANY(%s)", company.id, list(cargo_ids))
         else:
-            cols = np.array([p_index[i] for i in position_ids if i in p_index], dtype=int)
-            sub = self._logistics_subset(positions, cols)
-            thresholds = self._logistics_thresholds("cargo_id", "position_id", position_ids, cargoes.ids, limit)
-            pairs = matching.match(cargoes, sub, ctx, limit, cargo_thresholds=thresholds)
-            pairs.position = cols[pairs.position.astype(int)] if len(pairs) else pairs.position
+            reached = np.flatnonzero(np.isfinite(matching.score_matrix(cargoes, positions, ctx)).any(axis=1))
+            thresholds = np.full(len(cargoes), -np.inf)
+            thresholds[reached] = self._logistics_thresholds(
+                "cargo_id", "position_id", position_ids, cargoes.ids[reached], limit
+            )
+            pairs = matching.match(cargoes, positions, ctx, limit, cargo_thresholds=thresholds)
             scope = SQL("m.company_id = %s AND m.position_id = ANY(%s)", company.id, list(position_ids))
         kept = self._logistics_kept(scope, c_index, p_index, cargoes, positions, ctx)
         selected = {(int(c), int(p)) for c, p in zip(cargoes.ids[pairs.cargo.astype(int)].tolist(),
                                                      positions.ids[pairs.position.astype(int)].tolist(), strict=True)}
         before = self._logistics_existing_scores(scope)
         self._logistics_upsert(company, cargoes, positions, [pairs, kept])
-        removed = self._logistics_prune(company, scope, selected, limit)
+        full = cargo_ids is None and position_ids is None
+        removed = self._logistics_prune(company, scope, selected, limit, full)
         notified = self._logistics_notify(company, cargoes, positions, pairs, before)
         return {"cargoes": len(cargoes), "positions": len(positions), "pairs": len(pairs), "removed": removed,
                 "notified": notified}
 
     @api.model
-    def _logistics_subset(self, positions, cols):
-        return matching.Positions(**{name: value[cols] for name, value in vars(positions).items()})
-
-    @api.model
-    def _logistics_load(self, company):
-        """Open cargoes and positions of ``company`` as arrays, with distances and compatibility (6 queries)."""
+    def _logistics_load(self, company, cargo_ids=None, position_ids=None):
+        """Open cargoes and positions of ``company`` (all, or the given ids on one side) as arrays, with
+        their sea distances and the commodity/vessel type compatibility (6 queries)."""
         cr = self.env.cr
         today = fields.Date.context_today(self)
         cr.execute(
@@ -209,8 +213,9 @@ class LogisticsMatchEngine(models.AbstractModel):
                           c.laycan_start, c.laycan_end, c.commodity_id, c.commercial_partner_id
                      FROM logistics_cargo c
                     WHERE c.company_id = %s AND c.state IN ('open', 'matched') AND c.active AND c.laycan_end >= %s
+                      AND (%s OR c.id = ANY(%s))
                     ORDER BY c.id""",
-                company.id, today,
+                company.id, today, cargo_ids is None, list(cargo_ids or []),
             )
         )
         crows = cr.fetchall()
@@ -220,9 +225,9 @@ class LogisticsMatchEngine(models.AbstractModel):
                           v.ballast_speed
                      FROM logistics_vessel_position p JOIN logistics_vessel v ON v.id = p.vessel_id
                     WHERE p.state = 'open' AND p.active AND v.active AND v.dwt > 0 AND v.ballast_speed > 0
-                      AND (p.company_id = %s OR p.company_id IS NULL)
+                      AND (p.company_id = %s OR p.company_id IS NULL) AND (%s OR p.id = ANY(%s))
                     ORDER BY p.id""",
-                today, company.id,
+                today, company.id, position_ids is None, list(position_ids or []),
             )
         )
         prows = cr.fetchall()
@@ -248,17 +253,20 @@ class LogisticsMatchEngine(models.AbstractModel):
                 compatible[row, :] = True
             else:
                 compatible[row, types.index(code)] = True
-        # distances of the ports in use, computed first where missing (new ports only)
-        used = sorted({r[3] for r in crows} | {r[4] for r in crows} | {r[1] for r in prows})
+        # distances from the load ports (ballast legs and laden legs), computed first where missing
+        loads = sorted({r[3] for r in crows})
+        distances = self._logistics_distances(port_index, loads)
         if crows and prows:
-            loads = {r[3] for r in crows}
-            needed = {(a, b) for a in loads for b in {r[1] for r in prows}} | {(r[3], r[4]) for r in crows}
-            self.env["logistics.port.distance"]._logistics_ensure(needed)
-        distances = np.full((len(ports) or 1, len(ports) or 1), np.nan)
-        np.fill_diagonal(distances, 0.0)
-        if used:
-            for a, b, nm in self.env["logistics.port.distance"]._logistics_matrix(used):
-                distances[port_index[a], port_index[b]] = distances[port_index[b], port_index[a]] = nm
+            load_idx = np.array([port_index[i] for i in loads])
+            open_idx = np.array(sorted({port_index[r[1]] for r in prows}))
+            unknown_i, unknown_j = np.nonzero(np.isnan(distances[np.ix_(load_idx, open_idx)]))
+            missing = {
+                (ports[load_idx[i]][0], ports[open_idx[j]][0])
+                for i, j in zip(unknown_i.tolist(), unknown_j.tolist(), strict=True)
+            }
+            missing |= {(r[3], r[4]) for r in crows if np.isnan(distances[port_index[r[3]], port_index[r[4]]])}
+            if missing and self.env["logistics.port.distance"]._logistics_ensure(missing):
+                distances = self._logistics_distances(port_index, loads)
         priorities = self._logistics_tier_priorities(company, {r[8] for r in crows})
 
         def col(rows, i, dtype=float):
@@ -289,6 +297,31 @@ class LogisticsMatchEngine(models.AbstractModel):
             ballast_speed=col(prows, 6),
         )
         return cargoes, positions, matching.Context(distances=distances, compatible=compatible)
+
+    @api.model
+    def _logistics_distances(self, port_index, loads):
+        """[port, port] matrix of the cached distances from ``loads`` (nan: unknown; 0 on the diagonal)."""
+        size = len(port_index) or 1
+        distances = np.full((size, size), np.nan)
+        np.fill_diagonal(distances, 0.0)
+        if not loads:
+            return distances
+        self.env.cr.execute(
+            SQL(
+                """SELECT port_a_id, port_b_id, distance_nm FROM logistics_port_distance
+                    WHERE port_a_id = ANY(%s) OR port_b_id = ANY(%s)""",
+                list(loads), list(loads),
+            )
+        )
+        rows = self.env.cr.fetchall()
+        if rows:
+            a = np.array([port_index.get(r[0], -1) for r in rows])
+            b = np.array([port_index.get(r[1], -1) for r in rows])
+            nm = np.array([r[2] for r in rows], dtype=float)
+            known = (a >= 0) & (b >= 0)
+            distances[a[known], b[known]] = nm[known]
+            distances[b[known], a[known]] = nm[known]
+        return distances
 
     @api.model
     def _logistics_tier_priorities(self, company, partner_ids):
@@ -361,7 +394,10 @@ class LogisticsMatchEngine(models.AbstractModel):
 
         cargo_ids = cargoes.ids[cat("cargo").astype(int)]
         position_ids = positions.ids[cat("position").astype(int)]
-        values = {name: np.round(np.nan_to_num(cat(name)), digits).tolist() for name, digits in DIGITS.items()}
+        values = {
+            name: (np.nan_to_num(cat(name)) if digits is None else np.round(np.nan_to_num(cat(name)), digits)).tolist()
+            for name, digits in DIGITS.items()
+        }
         eta = np.floor(np.nan_to_num(cat("eta"), nan=date.today().toordinal())).astype(int).tolist()
         self.env.cr.execute(
             SQL(
@@ -408,22 +444,41 @@ class LogisticsMatchEngine(models.AbstractModel):
         self.env["logistics.match"].invalidate_model()
 
     @api.model
-    def _logistics_prune(self, company, scope, selected, limit):
-        """Delete the proposed matches of ``scope`` not selected now, and every proposed match of the
-        company ranked below ``limit`` on both its cargo's and its position's list (through unlink())."""
+    def _logistics_prune(self, company, scope, selected, limit, full):
+        """Delete (through unlink()) the proposed matches of ``scope`` not selected now, and the proposed
+        matches ranked below ``limit`` on both their cargo's and their position's list: every one of
+        the company after a full run, else those of the cargoes and positions this run touched."""
         cr = self.env.cr
         cr.execute(SQL("SELECT m.id, m.cargo_id, m.position_id FROM logistics_match m WHERE %s AND m.state = 'proposed'",
                        scope))
         stale = [mid for mid, c, p in cr.fetchall() if (c, p) not in selected]
+        touched = SQL("TRUE")
+        if not full:
+            touched = SQL(
+                "(position_id = ANY(%s) OR cargo_id = ANY(%s))",
+                sorted({p for _c, p in selected}), sorted({c for c, _p in selected}),
+            )
         cr.execute(
             SQL(
-                """SELECT id FROM (
-                       SELECT id, state,
-                              row_number() OVER (PARTITION BY cargo_id ORDER BY score DESC, id) AS cargo_rank,
-                              row_number() OVER (PARTITION BY position_id ORDER BY score DESC, id) AS position_rank
-                         FROM logistics_match WHERE company_id = %s AND state != 'rejected'
-                   ) ranked WHERE state = 'proposed' AND cargo_rank > %s AND position_rank > %s""",
-                company.id, limit, limit,
+                """WITH candidate AS (
+                       SELECT id, cargo_id, position_id FROM logistics_match
+                        WHERE company_id = %(company)s AND state = 'proposed' AND %(touched)s
+                   ), by_position AS (
+                       SELECT id, row_number() OVER (PARTITION BY position_id ORDER BY score DESC, id) AS rank
+                         FROM logistics_match
+                        WHERE company_id = %(company)s AND state != 'rejected'
+                          AND position_id IN (SELECT position_id FROM candidate)
+                   ), by_cargo AS (
+                       SELECT id, row_number() OVER (PARTITION BY cargo_id ORDER BY score DESC, id) AS rank
+                         FROM logistics_match
+                        WHERE company_id = %(company)s AND state != 'rejected'
+                          AND cargo_id IN (SELECT cargo_id FROM candidate)
+                   )
+                   SELECT candidate.id FROM candidate
+                     JOIN by_position ON by_position.id = candidate.id
+                     JOIN by_cargo ON by_cargo.id = candidate.id
+                    WHERE by_position.rank > %(limit)s AND by_cargo.rank > %(limit)s""",
+                company=company.id, touched=touched, limit=limit,
             )
         )
         displaced = [row[0] for row in cr.fetchall()]
