@@ -63,7 +63,7 @@ class LogisticsCargo(models.Model):
     note = fields.Text()
     match_ids = fields.One2many("logistics.match", "cargo_id", string="Matches")
     match_count = fields.Integer(compute="_compute_match_stats")
-    best_score = fields.Float(compute="_compute_match_stats", string="Best score")
+    best_score = fields.Float(compute="_compute_match_stats", string="Best score", digits=(5, 1))
     sale_order_ids = fields.One2many("sale.order", "logistics_cargo_id", string="Quotations")
     sale_order_count = fields.Integer(compute="_compute_sale_order_count")
     active = fields.Boolean(default=True)
@@ -158,7 +158,11 @@ class LogisticsCargo(models.Model):
                 )
             if not vals.get("user_id") and vals.get("partner_id"):
                 partner = self.env["res.partner"].browse(vals["partner_id"])
-                vals["user_id"] = partner.commercial_partner_id.user_id.id or partner.user_id.id or self.env.uid
+                vals["user_id"] = (
+                    partner.commercial_partner_id.user_id.id
+                    or partner.user_id.id
+                    or (not self.env.user.share and self.env.uid)
+                )
         cargoes = super().create(vals_list)
         self.env["logistics.match.engine"]._logistics_rematch(cargoes=cargoes)
         return cargoes
@@ -180,7 +184,6 @@ class LogisticsCargo(models.Model):
     def action_view_matches(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("logistics_crm.action_logistics_match")
         action["domain"] = [("cargo_id", "in", self.ids)]
-        action["context"] = {"search_default_group_state": 0}
         return action
 
     def action_view_quotations(self):

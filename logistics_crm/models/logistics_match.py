@@ -5,6 +5,15 @@ from odoo.exceptions import UserError
 
 from ..domain import shipping
 
+def num(value, digits=0):
+    """``value`` with thousands separators and ``digits`` decimals, for messages."""
+    return f"{value:,.{digits}f}"
+
+
+def money(currency, value):
+    return f"{currency.symbol or currency.name} {value:,.0f}"
+
+
 # the figures the matching engine writes (set-based SQL: they are figures, never a user's trigger)
 FIGURE_FIELDS = (
     "score", "size_score", "arrival_score", "ballast_score", "tier_score", "ballast_distance", "laden_distance", "eta",
@@ -35,21 +44,21 @@ class LogisticsMatch(models.Model):
     quantity = fields.Float(related="cargo_id.quantity", string="Quantity (t)")
     dwt = fields.Float(related="vessel_id.dwt", string="DWT (t)")
 
-    score = fields.Float(digits=(5, 1), readonly=True, copy=False, help="0-100: the weighted sum of the parts below.")
+    score = fields.Float(digits=(5, 1), aggregator="avg", readonly=True, copy=False, help="0-100: the weighted sum of the parts below.")
     size_score = fields.Float(
-        string="Size fit", digits=(5, 1), readonly=True, copy=False,
+        string="Size fit", digits=(5, 1), readonly=True, copy=False, aggregator="avg",
         help="How full the cargo makes the vessel (100: the cargo fills its deadweight).",
     )
     arrival_score = fields.Float(
-        string="Arrival", digits=(5, 1), readonly=True, copy=False,
+        string="Arrival", digits=(5, 1), readonly=True, copy=False, aggregator="avg",
         help="100 when the vessel arrives as the laycan opens; waiting days before it and arriving late in it cost.",
     )
     ballast_score = fields.Float(
-        string="Ballast", digits=(5, 1), readonly=True, copy=False,
+        string="Ballast", digits=(5, 1), readonly=True, copy=False, aggregator="avg",
         help="Nearer vessels score higher: 100 at the load port, 0 at 8,000 nm or more.",
     )
     tier_score = fields.Float(
-        string="Tier priority", digits=(5, 1), readonly=True, copy=False,
+        string="Tier priority", digits=(5, 1), readonly=True, copy=False, aggregator="avg",
         help="The cargo owner's tier: key accounts (A) 100, then lower tiers; no tier 0.",
     )
     ballast_distance = fields.Float(string="Ballast (nm)", digits=(10, 0), readonly=True, copy=False)
@@ -62,7 +71,7 @@ class LogisticsMatch(models.Model):
     state = fields.Selection(
         [("proposed", "Proposed"), ("offered", "Offered"), ("accepted", "Accepted"), ("rejected", "Rejected"),
          ("quoted", "Quoted")],
-        default="proposed", required=True, index=True, tracking=True,
+        default="proposed", required=True, index=True, tracking=True, group_expand="_group_expand_states",
         help="Proposed by the engine; offered to the cargo owner; accepted or rejected; quoted once a quotation exists.",
     )
     sale_order_id = fields.Many2one("sale.order", string="Quotation", readonly=True, copy=False, index="btree_not_null")
@@ -86,6 +95,9 @@ class LogisticsMatch(models.Model):
     _sql_constraints = [
         ("cargo_position_uniq", "unique(cargo_id, position_id)", "A cargo and a position are matched once."),
     ]
+
+    def _group_expand_states(self, states, domain):
+        return [key for key, _label in self._fields["state"].selection]
 
     @api.depends("cargo_id.name", "vessel_id.name")
     def _compute_display_name(self):
@@ -162,7 +174,7 @@ class LogisticsMatch(models.Model):
         return Markup("<p>%s</p>") % _(
             "Proposal: %(vessel)s (%(dwt)s t DWT), open %(port)s on %(date)s, ETA %(load)s %(eta)s, for "
             "%(cargo)s (laycan %(start)s - %(end)s).",
-            vessel=self.vessel_id.display_name, dwt=f"{self.dwt:,.0f}", port=self.open_port_id.display_name,
+            vessel=self.vessel_id.display_name, dwt=num(self.dwt), port=self.open_port_id.display_name,
             date=self.date_open, load=self.cargo_id.load_port_id.code, eta=self.eta, cargo=self.cargo_id.display_name,
             start=self.laycan_start, end=self.laycan_end,
         )
@@ -237,23 +249,23 @@ class LogisticsMatch(models.Model):
         currency = self.company_id.currency_id
         lines = [
             _("Ocean freight: %(commodity)s, %(quantity)s t (%(tolerance)s %% MOLOO)",
-              commodity=cargo.commodity_id.name, quantity=f"{cargo.quantity:,.0f}",
-              tolerance=f"{cargo.quantity_tolerance:g}"),
+              commodity=cargo.commodity_id.name, quantity=num(cargo.quantity),
+              tolerance=num(cargo.quantity_tolerance, 1)),
             _("Route: %(load)s → %(discharge)s, %(nm)s nm",
               load=cargo.load_port_id.display_name, discharge=cargo.discharge_port_id.display_name,
-              nm=f"{self.laden_distance:,.0f}"),
+              nm=num(self.laden_distance)),
             _("Laycan: %(start)s - %(end)s", start=cargo.laycan_start, end=cargo.laycan_end),
             _("Vessel: %(vessel)s, %(dwt)s t DWT, open %(port)s %(date)s, ETA load port %(eta)s",
-              vessel=self.vessel_id.display_name, dwt=f"{self.dwt:,.0f}",
+              vessel=self.vessel_id.display_name, dwt=num(self.dwt),
               port=self.open_port_id.code, date=self.date_open, eta=self.eta),
         ]
         if estimate:
             lines.append(
                 _("Voyage estimate: %(days)s days (ballast %(ballast)s, laden %(laden)s, port %(port)s), "
                   "bunkers %(bunkers)s t, result %(result)s, TCE %(tce)s per day",
-                  days=f"{estimate.total_days:.1f}", ballast=f"{estimate.ballast_days:.1f}",
-                  laden=f"{estimate.laden_days:.1f}", port=f"{estimate.port_days:.1f}",
-                  bunkers=f"{estimate.bunker_tons:,.0f}",
-                  result=f"{currency.symbol} {estimate.voyage_result:,.0f}", tce=f"{currency.symbol} {estimate.tce:,.0f}")
+                  days=num(estimate.total_days, 1), ballast=num(estimate.ballast_days, 1),
+                  laden=num(estimate.laden_days, 1), port=num(estimate.port_days, 1),
+                  bunkers=num(estimate.bunker_tons),
+                  result=money(currency, estimate.voyage_result), tce=money(currency, estimate.tce))
             )
         return "\n".join(lines)

@@ -452,35 +452,47 @@ class LogisticsMatchEngine(models.AbstractModel):
         cr.execute(SQL("SELECT m.id, m.cargo_id, m.position_id FROM logistics_match m WHERE %s AND m.state = 'proposed'",
                        scope))
         stale = [mid for mid, c, p in cr.fetchall() if (c, p) not in selected]
-        touched = SQL("TRUE")
-        if not full:
-            touched = SQL(
-                "(position_id = ANY(%s) OR cargo_id = ANY(%s))",
-                sorted({p for _c, p in selected}), sorted({c for c, _p in selected}),
+        if full:
+            cr.execute(
+                SQL(
+                    """SELECT id FROM (
+                           SELECT id, state,
+                                  row_number() OVER (PARTITION BY cargo_id ORDER BY score DESC, id) AS cargo_rank,
+                                  row_number() OVER (PARTITION BY position_id ORDER BY score DESC, id) AS position_rank
+                             FROM logistics_match WHERE company_id = %s AND state != 'rejected'
+                       ) ranked WHERE state = 'proposed' AND cargo_rank > %s AND position_rank > %s""",
+                    company.id, limit, limit,
+                )
             )
-        cr.execute(
-            SQL(
-                """WITH candidate AS (
-                       SELECT id, cargo_id, position_id FROM logistics_match
-                        WHERE company_id = %(company)s AND state = 'proposed' AND %(touched)s
-                   ), by_position AS (
-                       SELECT id, row_number() OVER (PARTITION BY position_id ORDER BY score DESC, id) AS rank
-                         FROM logistics_match
-                        WHERE company_id = %(company)s AND state != 'rejected'
-                          AND position_id IN (SELECT position_id FROM candidate)
-                   ), by_cargo AS (
-                       SELECT id, row_number() OVER (PARTITION BY cargo_id ORDER BY score DESC, id) AS rank
-                         FROM logistics_match
-                        WHERE company_id = %(company)s AND state != 'rejected'
-                          AND cargo_id IN (SELECT cargo_id FROM candidate)
-                   )
-                   SELECT candidate.id FROM candidate
-                     JOIN by_position ON by_position.id = candidate.id
-                     JOIN by_cargo ON by_cargo.id = candidate.id
-                    WHERE by_position.rank > %(limit)s AND by_cargo.rank > %(limit)s""",
-                company=company.id, touched=touched, limit=limit,
+        else:
+            # the proposals of the positions and cargoes this run touched, ranked on both their lists
+            cr.execute(
+                SQL(
+                    """SELECT id, cargo_id, position_id FROM logistics_match
+                        WHERE company_id = %s AND state = 'proposed' AND (position_id = ANY(%s) OR cargo_id = ANY(%s))""",
+                    company.id, sorted({p for _c, p in selected}), sorted({c for c, _p in selected}),
+                )
             )
-        )
+            candidates = cr.fetchall()
+            cr.execute(
+                SQL(
+                    """SELECT by_position.id FROM (
+                           SELECT id, row_number() OVER (PARTITION BY position_id ORDER BY score DESC, id) AS rank
+                             FROM logistics_match
+                            WHERE company_id = %(company)s AND state != 'rejected' AND position_id = ANY(%(positions)s)
+                       ) by_position JOIN (
+                           SELECT id, row_number() OVER (PARTITION BY cargo_id ORDER BY score DESC, id) AS rank
+                             FROM logistics_match
+                            WHERE company_id = %(company)s AND state != 'rejected' AND cargo_id = ANY(%(cargoes)s)
+                       ) by_cargo ON by_cargo.id = by_position.id
+                      WHERE by_position.id = ANY(%(ids)s) AND by_position.rank > %(limit)s AND by_cargo.rank > %(limit)s""",
+                    company=company.id,
+                    positions=sorted({row[2] for row in candidates}),
+                    cargoes=sorted({row[1] for row in candidates}),
+                    ids=[row[0] for row in candidates],
+                    limit=limit,
+                )
+            )
         displaced = [row[0] for row in cr.fetchall()]
         doomed = self.env["logistics.match"].browse(set(stale) | set(displaced))
         # sudo: the engine removes its own proposals, whoever triggered the run
@@ -526,7 +538,7 @@ class LogisticsMatchEngine(models.AbstractModel):
                 "user_id": cargo.user_id.id,
                 "summary": _("%(count)s new vessel match(es) for %(cargo)s", count=len(found), cargo=cargo.name),
                 "note": _("Best: %(vessel)s, score %(score)s.", vessel=vessels.get(found[0][1], ""),
-                          score=f"{found[0][0]:.0f}"),
+                          score=round(found[0][0])),
                 "date_deadline": fields.Date.context_today(self),
             })
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)

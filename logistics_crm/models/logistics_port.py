@@ -75,7 +75,7 @@ class LogisticsPort(models.Model):
     _order = "name"
     _rec_names_search = ["code", "name"]
 
-    name = fields.Char(required=True, translate=True, index="trigram")
+    name = fields.Char(required=True, index="trigram")
     code = fields.Char(
         string="UN/LOCODE",
         required=True,

@@ -41,14 +41,17 @@ class LogisticsVesselPosition(models.Model):
         default=lambda self: self.env.company,
         help="The company that knows of this position. Empty: a market position every company may match.",
     )
-    user_id = fields.Many2one("res.users", string="Chartering contact", default=lambda self: self.env.user)
+    user_id = fields.Many2one(
+        "res.users", string="Chartering contact", default=lambda self: not self.env.user.share and self.env.user,
+        help="The company's contact for this position.",
+    )
     vessel_type = fields.Selection(related="vessel_id.vessel_type", store=True)
     dwt = fields.Float(related="vessel_id.dwt", string="DWT (t)")
     size_class = fields.Selection(related="vessel_id.size_class", store=True)
     note = fields.Text(help="Anything the counterpart should know (e.g. last cargoes, restrictions).")
     match_ids = fields.One2many("logistics.match", "position_id", string="Matches")
     match_count = fields.Integer(compute="_compute_match_count")
-    best_score = fields.Float(compute="_compute_match_count", string="Best score")
+    best_score = fields.Float(compute="_compute_match_count", string="Best score", digits=(5, 1))
     active = fields.Boolean(default=True)
     match_dirty = fields.Boolean(
         readonly=True, copy=False, help="Waiting for the matching cron (set when many records changed at once)."
@@ -107,7 +110,6 @@ class LogisticsVesselPosition(models.Model):
     def action_view_matches(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("logistics_crm.action_logistics_match")
         action["domain"] = [("position_id", "in", self.ids)]
-        action["context"] = {"search_default_group_state": 0}
         return action
 
     def action_fix(self):

@@ -15,4 +15,5 @@ from . import test_demo
 from . import test_matching
 from . import test_matching_access
 from . import test_matching_automation
+from . import test_tours_matching
 from . import test_portal_matching
