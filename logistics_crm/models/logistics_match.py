@@ -30,9 +30,10 @@ class LogisticsMatch(models.Model):
     position_id = fields.Many2one(
         "logistics.vessel.position", required=True, index=True, ondelete="cascade", readonly=True
     )
-    vessel_id = fields.Many2one(related="position_id.vessel_id", store=True, index=True)
-    partner_id = fields.Many2one(related="cargo_id.commercial_partner_id", string="Cargo owner", store=True, index=True)
-    carrier_id = fields.Many2one(related="position_id.partner_id", string="Offered by", store=True, index=True)
+    # not stored: each stored link would cost the engine a foreign-key check per written match
+    vessel_id = fields.Many2one(related="position_id.vessel_id")
+    partner_id = fields.Many2one(related="cargo_id.commercial_partner_id", string="Cargo owner")
+    carrier_id = fields.Many2one(related="position_id.partner_id", string="Offered by")
     company_id = fields.Many2one(related="cargo_id.company_id", store=True, index=True)
     user_id = fields.Many2one(related="cargo_id.user_id", string="Salesperson")
     commodity_id = fields.Many2one(related="cargo_id.commodity_id")
@@ -44,25 +45,25 @@ class LogisticsMatch(models.Model):
     quantity = fields.Float(related="cargo_id.quantity", string="Quantity (t)")
     dwt = fields.Float(related="vessel_id.dwt", string="DWT (t)")
 
-    score = fields.Float(digits=(5, 1), aggregator="avg", readonly=True, copy=False, help="0-100: the weighted sum of the parts below.")
+    score = fields.Float(aggregator="avg", readonly=True, copy=False, help="0-100: the weighted sum of the parts below.")
     size_score = fields.Float(
-        string="Size fit", digits=(5, 1), readonly=True, copy=False, aggregator="avg",
+        string="Size fit", readonly=True, copy=False, aggregator="avg",
         help="How full the cargo makes the vessel (100: the cargo fills its deadweight).",
     )
     arrival_score = fields.Float(
-        string="Arrival", digits=(5, 1), readonly=True, copy=False, aggregator="avg",
+        string="Arrival", readonly=True, copy=False, aggregator="avg",
         help="100 when the vessel arrives as the laycan opens; waiting days before it and arriving late in it cost.",
     )
     ballast_score = fields.Float(
-        string="Ballast", digits=(5, 1), readonly=True, copy=False, aggregator="avg",
+        string="Ballast", readonly=True, copy=False, aggregator="avg",
         help="Nearer vessels score higher: 100 at the load port, 0 at 8,000 nm or more.",
     )
     tier_score = fields.Float(
-        string="Tier priority", digits=(5, 1), readonly=True, copy=False, aggregator="avg",
+        string="Tier priority", readonly=True, copy=False, aggregator="avg",
         help="The cargo owner's tier: key accounts (A) 100, then lower tiers; no tier 0.",
     )
-    ballast_distance = fields.Float(string="Ballast (nm)", digits=(10, 0), readonly=True, copy=False)
-    laden_distance = fields.Float(string="Laden (nm)", digits=(10, 0), readonly=True, copy=False)
+    ballast_distance = fields.Float(string="Ballast (nm)", readonly=True, copy=False)
+    laden_distance = fields.Float(string="Laden (nm)", readonly=True, copy=False)
     eta = fields.Date(string="ETA load port", readonly=True, copy=False, help="Open date plus the ballast leg at ballast speed.")
     fits = fields.Boolean(
         default=True, readonly=True, copy=False,

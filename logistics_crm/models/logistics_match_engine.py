@@ -167,6 +167,8 @@ class LogisticsMatchEngine(models.AbstractModel):
                       "logistics.port", "logistics.commodity"):
             self.env[model].flush_model()
         limit = max(1, company.logistics_match_limit or 10)
+        if cargo_ids is not None and not self._logistics_open_cargo_left(company, cargo_ids):
+            cargo_ids = None  # every open cargo of the company: a full run, cheaper than a subset
         cargoes, positions, ctx = self._logistics_load(company, cargo_ids, position_ids)
         c_index = {cid: i for i, cid in enumerate(cargoes.ids.tolist())}
         p_index = {pid: j for j, pid in enumerate(positions.ids.tolist())}
@@ -299,6 +301,19 @@ class LogisticsMatchEngine(models.AbstractModel):
         return cargoes, positions, matching.Context(distances=distances, compatible=compatible)
 
     @api.model
+    def _logistics_open_cargo_left(self, company, cargo_ids):
+        """Whether ``company`` has open cargo offers (matched by a full run) outside ``cargo_ids``."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT EXISTS(SELECT 1 FROM logistics_cargo
+                                  WHERE company_id = %s AND state IN ('open', 'matched') AND active
+                                    AND laycan_end >= %s AND id != ALL(%s))""",
+                company.id, fields.Date.context_today(self), list(cargo_ids),
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
     def _logistics_distances(self, port_index, loads):
         """[port, port] matrix of the cached distances from ``loads`` (nan: unknown; 0 on the diagonal)."""
         size = len(port_index) or 1
@@ -402,10 +417,10 @@ class LogisticsMatchEngine(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """INSERT INTO logistics_match
-                       (cargo_id, position_id, vessel_id, partner_id, carrier_id, company_id, state, fits,
+                       (cargo_id, position_id, company_id, state, fits,
                         score, size_score, arrival_score, ballast_score, tier_score, ballast_distance, laden_distance,
                         eta, create_uid, create_date, write_uid, write_date)
-                   SELECT k.c, k.p, p.vessel_id, c.commercial_partner_id, p.partner_id, c.company_id, 'proposed',
+                   SELECT k.c, k.p, c.company_id, 'proposed',
                           k.fits, k.score, k.size, k.arrival, k.ballast, k.tier, k.ballast_nm, k.laden_nm,
                           DATE '0001-01-01' + (k.eta - 1), %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
                           NOW() AT TIME ZONE 'UTC'
@@ -414,7 +429,6 @@ class LogisticsMatchEngine(models.AbstractModel):
                                  %(ballast_nm)s::float8[], %(laden_nm)s::float8[], %(eta)s::int[])
                           AS k(c, p, fits, score, size, arrival, ballast, tier, ballast_nm, laden_nm, eta)
                      JOIN logistics_cargo c ON c.id = k.c
-                     JOIN logistics_vessel_position p ON p.id = k.p
                        ON CONFLICT (cargo_id, position_id) DO UPDATE
                       SET fits = EXCLUDED.fits, score = EXCLUDED.score, size_score = EXCLUDED.size_score,
                           arrival_score = EXCLUDED.arrival_score, ballast_score = EXCLUDED.ballast_score,
@@ -536,9 +550,10 @@ class LogisticsMatchEngine(models.AbstractModel):
                 "res_id": cargo.id,
                 "activity_type_id": activity_type.id,
                 "user_id": cargo.user_id.id,
-                "summary": _("%(count)s new vessel match(es) for %(cargo)s", count=len(found), cargo=cargo.name),
-                "note": _("Best: %(vessel)s, score %(score)s.", vessel=vessels.get(found[0][1], ""),
-                          score=round(found[0][0])),
+                "summary": _(
+                    "%(count)s new vessel match(es), best %(vessel)s (%(score)s)",
+                    count=len(found), vessel=vessels.get(found[0][1], ""), score=round(found[0][0]),
+                ),
                 "date_deadline": fields.Date.context_today(self),
             })
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)

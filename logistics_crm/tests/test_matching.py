@@ -279,7 +279,7 @@ class TestMatching(MatchingCase):
         )
         self.assertEqual(len(activities), 1)
         self.assertEqual(activities.user_id, self.user_sales)
-        self.assertIn("Near Kamsarmax", activities.note)
+        self.assertIn("Near Kamsarmax", activities.summary)
         self._position(self._vessel("Another", 80000), self.gladstone, days=6)
         self.assertEqual(len(cargo.activity_ids), 1, "no second activity while one is open")
         self.env.company.logistics_match_notify_score = 0

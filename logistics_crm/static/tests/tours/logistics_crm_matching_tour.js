@@ -29,17 +29,19 @@ function pickMany2one(fieldName, text, choice) {
     ];
 }
 
+/** The laycan is one date range widget: its two inputs carry the names of both fields. */
 function setDate(fieldName, days) {
     const value = DateTime.now().plus({ days }).toFormat("MM/dd/yyyy");
+    const input = `.o_form_view div[name='laycan_start'] input[data-field='${fieldName}']`;
     return [
         {
             content: `Set ${fieldName} to ${value}`,
-            trigger: `.o_form_view div[name='${fieldName}'] input`,
+            trigger: input,
             run: `edit ${value}`,
         },
         {
-            content: "Close the date picker",
-            trigger: `.o_form_view div[name='${fieldName}'] input`,
+            content: "Confirm the date",
+            trigger: input,
             run: "press Enter",
         },
     ];
@@ -62,6 +64,10 @@ registry.category("web_tour.tours").add("logistics_crm_matching_tour", {
             content: "Open the cargo offers",
             trigger: `.dropdown-item[data-menu-xmlid='${MENU_CARGO}']`,
             run: "click",
+        },
+        {
+            content: "The cargo offers are shown",
+            trigger: ".o_breadcrumb:contains('Cargo offers')",
         },
         {
             content: "Post a new cargo offer",
