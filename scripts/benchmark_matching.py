@@ -47,8 +47,11 @@ def valid_imo(prefix):
 
 def generate(env, args):
     rng = random.Random(args.seed)
-    quiet = env(context=dict(env.context, logistics_no_rematch=True, tracking_disable=True, mail_create_nolog=True,
-                             mail_notrack=True))
+    quiet = env(
+        context=dict(
+            env.context, logistics_no_rematch=True, tracking_disable=True, mail_create_nolog=True, mail_notrack=True
+        )
+    )
     ports = quiet["logistics.port"].search([])
     commodities = quiet["logistics.commodity"].search([("vessel_type_ids", "!=", False)])
     today = quiet["logistics.cargo"]._fields["laycan_start"].context_today(quiet["logistics.cargo"])
@@ -58,22 +61,38 @@ def generate(env, args):
     carriers = quiet["res.partner"].create(
         [{"name": f"BENCH carrier {i}", "is_company": True} for i in range(max(1, args.vessels // 20))]
     )
-    sizes = [(8000, 0.6), (30000, 0.9), (45000, 1.0), (58000, 1.0), (76000, 1.0), (82000, 0.9), (180000, 0.5),
-             (206000, 0.2)]
+    sizes = [
+        (8000, 0.6),
+        (30000, 0.9),
+        (45000, 1.0),
+        (58000, 1.0),
+        (76000, 1.0),
+        (82000, 0.9),
+        (180000, 0.5),
+        (206000, 0.2),
+    ]
     vessel_vals = []
     for i in range(args.vessels):
         dwt = rng.choices([s for s, _w in sizes], [w for _s, w in sizes])[0] * rng.uniform(0.9, 1.1)
-        vessel_vals.append({
-            "name": f"BENCH {i}", "imo": valid_imo(900000 + i), "dwt": round(dwt),
-            "draft": round(6 + dwt ** 0.5 / 40, 1),
-            "vessel_type": rng.choices(["bulk", "general", "container", "tanker"], [70, 15, 10, 5])[0],
-            "ballast_speed": rng.choice([11.5, 12.0, 12.5, 13.0]), "owner_id": rng.choice(carriers).id,
-        })
+        vessel_vals.append(
+            {
+                "name": f"BENCH {i}",
+                "imo": valid_imo(900000 + i),
+                "dwt": round(dwt),
+                "draft": round(6 + dwt**0.5 / 40, 1),
+                "vessel_type": rng.choices(["bulk", "general", "container", "tanker"], [70, 15, 10, 5])[0],
+                "ballast_speed": rng.choice([11.5, 12.0, 12.5, 13.0]),
+                "owner_id": rng.choice(carriers).id,
+            }
+        )
     vessels = quiet["logistics.vessel"].create(vessel_vals)
     log(f"{len(vessels)} vessels")
     position_vals = [
-        {"vessel_id": rng.choice(vessels).id, "port_id": rng.choice(ports).id,
-         "date_open": today + timedelta(days=rng.randint(0, 45))}
+        {
+            "vessel_id": rng.choice(vessels).id,
+            "port_id": rng.choice(ports).id,
+            "date_open": today + timedelta(days=rng.randint(0, 45)),
+        }
         for _i in range(args.positions)
     ]
     seen, unique_vals = set(), []
@@ -88,13 +107,19 @@ def generate(env, args):
     for _i in range(args.cargoes):
         load, discharge = rng.sample(list(ports), 2)
         start = today + timedelta(days=rng.randint(5, 60))
-        cargo_vals.append({
-            "partner_id": rng.choice(owners).id, "commodity_id": rng.choice(commodities).id,
-            "quantity": rng.choice([5000, 12000, 25000, 33000, 45000, 55000, 70000, 150000, 170000]),
-            "quantity_tolerance": rng.choice([0, 5, 10]), "load_port_id": load.id, "discharge_port_id": discharge.id,
-            "laycan_start": start, "laycan_end": start + timedelta(days=rng.randint(0, 15)),
-            "freight_rate": rng.uniform(8, 40),
-        })
+        cargo_vals.append(
+            {
+                "partner_id": rng.choice(owners).id,
+                "commodity_id": rng.choice(commodities).id,
+                "quantity": rng.choice([5000, 12000, 25000, 33000, 45000, 55000, 70000, 150000, 170000]),
+                "quantity_tolerance": rng.choice([0, 5, 10]),
+                "load_port_id": load.id,
+                "discharge_port_id": discharge.id,
+                "laycan_start": start,
+                "laycan_end": start + timedelta(days=rng.randint(0, 15)),
+                "freight_rate": rng.uniform(8, 40),
+            }
+        )
     for start in range(0, len(cargo_vals), 1000):
         quiet["logistics.cargo"].create(cargo_vals[start : start + 1000])
     log(f"{len(cargo_vals)} open cargo offers")
@@ -156,9 +181,14 @@ def main():
         stored, with_match, positions_matched = env.cr.fetchone()
         env.cr.execute("SELECT count(*) FROM mail_activity WHERE res_model = 'logistics.cargo'")
         activities = env.cr.fetchone()[0]
-        row(f"End to end, all {len(cargoes):,} cargoes, empty match table", seconds, queries, mb,
+        row(
+            f"End to end, all {len(cargoes):,} cargoes, empty match table",
+            seconds,
+            queries,
+            mb,
             f"{stored:,} matches stored ({with_match:,} cargoes, {positions_matched:,} positions), "
-            f"{activities:,} salesperson activities")
+            f"{activities:,} salesperson activities",
+        )
         env.cr.commit()
         seconds, queries, mb, _r = measured(env, cargoes.action_find_matches)
         row(f"End to end, all {len(cargoes):,} cargoes, again (steady state)", seconds, queries, mb)
@@ -171,8 +201,11 @@ def main():
         for cargo in cargoes[:: max(1, len(cargoes) // 5)][:5]:
             singles.append(measured(env, cargo.action_find_matches))
             env.cr.commit()
-        row("One cargo re-matched from its form (mean of 5)", sum(s[0] for s in singles) / len(singles),
-            round(sum(s[1] for s in singles) / len(singles)))
+        row(
+            "One cargo re-matched from its form (mean of 5)",
+            sum(s[0] for s in singles) / len(singles),
+            round(sum(s[1] for s in singles) / len(singles)),
+        )
 
         engine = env["logistics.match.engine"]
         arrays, positions, ctx = engine._logistics_load(company)
@@ -188,18 +221,25 @@ def main():
         brute = matching.brute_force(arrays, positions, ctx, limit)
         brute_seconds = time.perf_counter() - start
         same = brute == set(zip(pairs.cargo.tolist(), pairs.position.tolist(), strict=True))
-        row("Brute-force pure-Python loop over all pairs (baseline)", brute_seconds,
-            note=f"same pairs as the core: {same}; core is {brute_seconds / core:.1f}x faster")
+        row(
+            "Brute-force pure-Python loop over all pairs (baseline)",
+            brute_seconds,
+            note=f"same pairs as the core: {same}; core is {brute_seconds / core:.1f}x faster",
+        )
         total = len(arrays) * len(positions)
         print()
-        print(f"{len(arrays):,} open cargoes x {len(positions):,} open positions = {total:,} pairs, "
-              f"{passing:,} ({100 * passing / total:.1f} %) pass the hard filters; best {limit} kept per side.")
+        print(
+            f"{len(arrays):,} open cargoes x {len(positions):,} open positions = {total:,} pairs, "
+            f"{passing:,} ({100 * passing / total:.1f} %) pass the hard filters; best {limit} kept per side."
+        )
         print()
         print("| Measure | Time (s) | SQL queries | Peak RSS increase (MB) | Notes |")
         print("|---|---:|---:|---:|---|")
         for label, seconds, queries, mb, note in rows:
-            print(f"| {label} | {seconds:.2f} | {'' if queries is None else queries} | "
-                  f"{'' if mb is None else f'{mb:.0f}'} | {note} |")
+            print(
+                f"| {label} | {seconds:.2f} | {'' if queries is None else queries} | "
+                f"{'' if mb is None else f'{mb:.0f}'} | {note} |"
+            )
     finally:
         env.cr.close()
     if not args.keep_db:

@@ -378,3 +378,14 @@ with conn.cursor() as cr:
     cr.execute('DROP DATABASE IF EXISTS "%s"' % sys.argv[1].replace('"', ''))
 PY
 }
+
+# ensure_addon_requirements: the Python packages logistics_crm imports (its manifest's
+# external_dependencies: searoute, numpy) are importable by $PYTHON; else pip-installs them.
+ensure_addon_requirements() {
+    if ! "$PYTHON" -c 'import searoute, numpy' 2>/dev/null; then
+        note "Installing the Python packages logistics_crm needs (searoute, numpy) with pip..."
+        "$PYTHON" -m pip install -q --disable-pip-version-check 'searoute>=1.6' 'numpy>=1.24' >&2 \
+            || die "pip could not install searoute and numpy, which logistics_crm imports:
+  $PYTHON -m pip install searoute numpy"
+    fi
+}

@@ -107,9 +107,16 @@ def test_nearer_better_sized_and_key_accounts_rank_first():
     assert scores[0] > scores[1]  # nearer
     assert scores[0] > scores[2]  # better sized
     cargoes = _cargoes(
-        ids=[1, 2], qty_min=[45000.0] * 2, qty_max=[55000.0] * 2, load=[0, 0], discharge=[1, 1],
-        laycan_start=[DAY + 10.0] * 2, laycan_end=[DAY + 20.0] * 2, commodity=[0, 0],
-        tier_priority=[0.0, 100.0], max_draft=[np.inf] * 2,
+        ids=[1, 2],
+        qty_min=[45000.0] * 2,
+        qty_max=[55000.0] * 2,
+        load=[0, 0],
+        discharge=[1, 1],
+        laycan_start=[DAY + 10.0] * 2,
+        laycan_end=[DAY + 20.0] * 2,
+        commodity=[0, 0],
+        tier_priority=[0.0, 100.0],
+        max_draft=[np.inf] * 2,
     )
     per_position = m.score_matrix(cargoes, positions, ctx)[:, 0]
     assert per_position[1] > per_position[0]  # the key account, otherwise equal
@@ -124,15 +131,25 @@ def _random_market(seed, n_cargo, n_pos, n_ports=40):
     q = rng.uniform(5000, 150000, n_cargo)
     start = DAY + rng.integers(5, 40, n_cargo).astype(float)
     cargoes = m.Cargoes(
-        ids=np.arange(n_cargo), qty_min=q * 0.9, qty_max=q * 1.1, load=rng.integers(0, n_ports, n_cargo),
-        discharge=rng.integers(0, n_ports, n_cargo), laycan_start=start,
-        laycan_end=start + rng.integers(0, 15, n_cargo), commodity=rng.integers(0, 5, n_cargo),
-        tier_priority=rng.choice([0, 33.3, 66.7, 100], n_cargo), max_draft=np.full(n_cargo, np.inf),
+        ids=np.arange(n_cargo),
+        qty_min=q * 0.9,
+        qty_max=q * 1.1,
+        load=rng.integers(0, n_ports, n_cargo),
+        discharge=rng.integers(0, n_ports, n_cargo),
+        laycan_start=start,
+        laycan_end=start + rng.integers(0, 15, n_cargo),
+        commodity=rng.integers(0, 5, n_cargo),
+        tier_priority=rng.choice([0, 33.3, 66.7, 100], n_cargo),
+        max_draft=np.full(n_cargo, np.inf),
     )
     positions = m.Positions(
-        ids=np.arange(n_pos), port=rng.integers(0, n_ports, n_pos),
-        date_open=DAY + rng.integers(0, 30, n_pos).astype(float), dwt=rng.uniform(8000, 200000, n_pos),
-        draft=rng.uniform(8, 18, n_pos), vessel_type=rng.integers(0, 4, n_pos), ballast_speed=np.full(n_pos, 12.5),
+        ids=np.arange(n_pos),
+        port=rng.integers(0, n_ports, n_pos),
+        date_open=DAY + rng.integers(0, 30, n_pos).astype(float),
+        dwt=rng.uniform(8000, 200000, n_pos),
+        draft=rng.uniform(8, 18, n_pos),
+        vessel_type=rng.integers(0, 4, n_pos),
+        ballast_speed=np.full(n_pos, 12.5),
     )
     return cargoes, positions, ctx
 

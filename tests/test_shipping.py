@@ -43,8 +43,19 @@ def test_size_class_from_dwt(dwt, expected):
     assert s.size_class(dwt) == expected
 
 
-@pytest.mark.parametrize(("code", "ok"), [("CNTAO", True), ("USHOU", True), ("NL2RT", True), ("cntao", False),
-                                         ("CNTA", False), ("CN1AO", False), ("", False), (None, False)])
+@pytest.mark.parametrize(
+    ("code", "ok"),
+    [
+        ("CNTAO", True),
+        ("USHOU", True),
+        ("NL2RT", True),
+        ("cntao", False),
+        ("CNTA", False),
+        ("CN1AO", False),
+        ("", False),
+        (None, False),
+    ],
+)
 def test_locode_format(code, ok):
     assert s.is_locode(code) is ok
 
@@ -80,8 +91,17 @@ def test_voyage_estimate_figures():
 
 def test_voyage_estimate_at_the_load_port_and_bad_speed():
     est = s.voyage_estimate(
-        ballast_nm=0, laden_nm=0, ballast_speed=0, laden_speed=0, ballast_consumption=20, laden_consumption=20,
-        quantity=1000, freight_rate=10, port_days=0, bunker_price=500, port_cost_per_call=0,
+        ballast_nm=0,
+        laden_nm=0,
+        ballast_speed=0,
+        laden_speed=0,
+        ballast_consumption=20,
+        laden_consumption=20,
+        quantity=1000,
+        freight_rate=10,
+        port_days=0,
+        bunker_price=500,
+        port_cost_per_call=0,
     )
     assert est.total_days == 0 and est.tce == 0 and est.voyage_result == 10000
     with pytest.raises(ValueError):

@@ -128,10 +128,7 @@ def _evaluate(c, p, cargoes, positions, ctx):
     ballast = 100.0 * np.clip(1.0 - ballast_nm / BALLAST_REFERENCE_NM, 0.0, 1.0)
     tier = cargoes.tier_priority[c] + np.zeros_like(ballast)
     score = (
-        WEIGHTS["size"] * size
-        + WEIGHTS["arrival"] * arrival
-        + WEIGHTS["ballast"] * ballast
-        + WEIGHTS["tier"] * tier
+        WEIGHTS["size"] * size + WEIGHTS["arrival"] * arrival + WEIGHTS["ballast"] * ballast + WEIGHTS["tier"] * tier
     )
     return mask, score, (size, arrival, ballast, tier), ballast_nm, laden_nm, eta
 
@@ -256,12 +253,8 @@ def brute_force(cargoes, positions, ctx, limit=10):
     """
     dist = ctx.distances.tolist()
     compat = ctx.compatible.tolist()
-    c_rows = [
-        tuple(getattr(cargoes, f.name)[i].item() for f in fields(Cargoes)) for i in range(len(cargoes))
-    ]
-    p_rows = [
-        tuple(getattr(positions, f.name)[j].item() for f in fields(Positions)) for j in range(len(positions))
-    ]
+    c_rows = [tuple(getattr(cargoes, f.name)[i].item() for f in fields(Cargoes)) for i in range(len(cargoes))]
+    p_rows = [tuple(getattr(positions, f.name)[j].item() for f in fields(Positions)) for j in range(len(positions))]
     per_cargo = [[] for _ in c_rows]
     per_position = [[] for _ in p_rows]
     w_size, w_arr, w_bal, w_tier = WEIGHTS["size"], WEIGHTS["arrival"], WEIGHTS["ballast"], WEIGHTS["tier"]

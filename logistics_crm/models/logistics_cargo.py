@@ -1,10 +1,19 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 # a change of these fields re-matches the cargo
 MATCH_FIELDS = {
-    "partner_id", "commodity_id", "quantity", "quantity_tolerance", "load_port_id", "discharge_port_id",
-    "laycan_start", "laycan_end", "state", "company_id", "active",
+    "partner_id",
+    "commodity_id",
+    "quantity",
+    "quantity_tolerance",
+    "load_port_id",
+    "discharge_port_id",
+    "laycan_start",
+    "laycan_end",
+    "state",
+    "company_id",
+    "active",
 }
 MAX_TOLERANCE = 50.0
 
@@ -15,16 +24,25 @@ class LogisticsCargo(models.Model):
     _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "laycan_start, id"
 
-    name = fields.Char(string="Reference", required=True, copy=False, readonly=True, default=lambda self: _("New"))
+    name = fields.Char(
+        string="Reference", required=True, copy=False, readonly=True, default=lambda self: self.env._("New")
+    )
     partner_id = fields.Many2one(
-        "res.partner", string="Cargo owner", required=True, index=True, tracking=True,
+        "res.partner",
+        string="Cargo owner",
+        required=True,
+        index=True,
+        tracking=True,
         help="The shipper or charterer offering the cargo; the quotation goes to this partner.",
     )
     commercial_partner_id = fields.Many2one(related="partner_id.commercial_partner_id", store=True, index=True)
     commodity_id = fields.Many2one("logistics.commodity", required=True, tracking=True)
     quantity = fields.Float(string="Quantity (t)", digits=(12, 0), required=True, tracking=True)
     quantity_tolerance = fields.Float(
-        string="Tolerance (%)", digits=(4, 1), default=10.0, tracking=True,
+        string="Tolerance (%)",
+        digits=(4, 1),
+        default=10.0,
+        tracking=True,
         help="More or less in owner's option (MOLOO): the vessel must lift at least the quantity less this share.",
     )
     quantity_min = fields.Float(compute="_compute_quantity_range", string="Minimum (t)", digits=(12, 0))
@@ -43,19 +61,26 @@ class LogisticsCargo(models.Model):
         required=True, index=True, tracking=True, help="Last day: a vessel arriving later may be refused."
     )
     freight_rate = fields.Monetary(
-        string="Freight rate (per t)", currency_field="currency_id", tracking=True,
+        string="Freight rate (per t)",
+        currency_field="currency_id",
+        tracking=True,
         help="The freight idea per tonne; the quotation's unit price.",
     )
-    currency_id = fields.Many2one(
-        "res.currency", required=True, default=lambda self: self.env.company.currency_id
-    )
+    currency_id = fields.Many2one("res.currency", required=True, default=lambda self: self.env.company.currency_id)
     user_id = fields.Many2one(
-        "res.users", string="Salesperson", index=True, tracking=True, default=lambda self: self.env.user,
+        "res.users",
+        string="Salesperson",
+        index=True,
+        tracking=True,
+        default=lambda self: self.env.user,
         help="Notified of new good matches; owns the quotation.",
     )
     state = fields.Selection(
         [("open", "Open"), ("matched", "Matched"), ("fixed", "Fixed"), ("cancelled", "Cancelled")],
-        default="open", required=True, index=True, tracking=True,
+        default="open",
+        required=True,
+        index=True,
+        tracking=True,
         help="Open: looking for a vessel. Matched: a match is accepted or quoted. Fixed: the quotation is "
         "confirmed. Cancelled: no longer offered.",
     )
@@ -104,9 +129,10 @@ class LogisticsCargo(models.Model):
             cargo.sale_order_count = len(cargo.sale_order_ids)
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for cargo in self:
             cargo.access_url = f"/my/cargo/{cargo.id}"
+        return result
 
     @api.depends("name", "commodity_id", "quantity", "route")
     def _compute_display_name(self):
@@ -120,18 +146,20 @@ class LogisticsCargo(models.Model):
     def _check_quantity(self):
         for cargo in self:
             if cargo.quantity <= 0:
-                raise ValidationError(_("The quantity of a cargo offer must be positive."))
+                raise ValidationError(self.env._("The quantity of a cargo offer must be positive."))
             if not 0.0 <= cargo.quantity_tolerance <= MAX_TOLERANCE:
-                raise ValidationError(_("The tolerance (MOLOO) must be between 0 and 50 %."))
+                raise ValidationError(self.env._("The tolerance (MOLOO) must be between 0 and 50 %."))
 
     @api.constrains("laycan_start", "laycan_end")
     def _check_laycan(self):
         for cargo in self:
             if cargo.laycan_end < cargo.laycan_start:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The laycan of %(cargo)s ends (%(end)s) before it starts (%(start)s).",
-                        cargo=cargo.name, end=cargo.laycan_end, start=cargo.laycan_start,
+                        cargo=cargo.name,
+                        end=cargo.laycan_end,
+                        start=cargo.laycan_start,
                     )
                 )
 
@@ -139,23 +167,23 @@ class LogisticsCargo(models.Model):
     def _check_ports(self):
         for cargo in self:
             if cargo.load_port_id == cargo.discharge_port_id:
-                raise ValidationError(_("The load port and the discharge port must differ."))
+                raise ValidationError(self.env._("The load port and the discharge port must differ."))
 
     @api.constrains("freight_rate")
     def _check_freight_rate(self):
         for cargo in self:
             if cargo.freight_rate < 0:
-                raise ValidationError(_("The freight rate cannot be negative."))
+                raise ValidationError(self.env._("The freight rate cannot be negative."))
 
     # ------------------------------------------------------------------ ORM
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("name", _("New")) == _("New"):
+            if vals.get("name", self.env._("New")) == self.env._("New"):
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = (
-                    self.env["ir.sequence"].with_company(company).next_by_code("logistics.cargo") or _("New")
-                )
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                    "logistics.cargo"
+                ) or self.env._("New")
             if not vals.get("user_id") and vals.get("partner_id"):
                 partner = self.env["res.partner"].browse(vals["partner_id"])
                 vals["user_id"] = (
@@ -177,7 +205,7 @@ class LogisticsCargo(models.Model):
     def action_find_matches(self):
         """Rank the open positions fitting these cargoes now (works on any recordset)."""
         if self.filtered(lambda c: c.state not in ("open", "matched")):
-            raise UserError(_("Only open or matched cargo offers are matched."))
+            raise UserError(self.env._("Only open or matched cargo offers are matched."))
         self.env["logistics.match.engine"]._logistics_rematch(cargoes=self, now=True)
         return self.action_view_matches() if len(self) == 1 else True
 
@@ -197,7 +225,7 @@ class LogisticsCargo(models.Model):
         return {
             "type": "ir.actions.client",
             "tag": "logistics_crm.sea_map",
-            "name": _("Candidates of %(cargo)s", cargo=self.name),
+            "name": self.env._("Candidates of %(cargo)s", cargo=self.name),
             "params": {"cargo_id": self.id},
         }
 
@@ -212,8 +240,8 @@ class LogisticsCargo(models.Model):
     def logistics_map_data(self, cargo_id=False):
         """What the sea map draws: ports, open positions and open cargo offers the user may read, and with
         ``cargo_id`` that cargo's best candidates with their ballast routes and its laden route."""
-        port_model = self.env["logistics.port"]
-        ports = port_model.search([])
+        # every active port: a few hundred reference records, all drawn
+        ports = self.env["logistics.port"].search([])  # pylint: disable=no-search-all
         positions = self.env["logistics.vessel.position"].search([("state", "=", "open")])
         cargoes = self.search([("state", "in", ("open", "matched"))])
         params = self.env["ir.config_parameter"].sudo()
@@ -228,14 +256,28 @@ class LogisticsCargo(models.Model):
             "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
             "ports": [{"id": p.id, **where(p)} for p in ports],
             "positions": [
-                {"id": p.id, "name": p.name, "vessel": p.vessel_id.name, "dwt": p.dwt, "port_code": p.port_id.code,
-                 "lat": p.port_id.latitude, "lon": p.port_id.longitude, "date_open": str(p.date_open)}
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "vessel": p.vessel_id.name,
+                    "dwt": p.dwt,
+                    "port_code": p.port_id.code,
+                    "lat": p.port_id.latitude,
+                    "lon": p.port_id.longitude,
+                    "date_open": str(p.date_open),
+                }
                 for p in positions
             ],
             "cargoes": [
-                {"id": c.id, "name": c.name, "commodity": c.commodity_id.name, "quantity": c.quantity,
-                 "load": where(c.load_port_id), "discharge": where(c.discharge_port_id),
-                 "laycan": f"{c.laycan_start} – {c.laycan_end}"}
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "commodity": c.commodity_id.name,
+                    "quantity": c.quantity,
+                    "load": where(c.load_port_id),
+                    "discharge": where(c.discharge_port_id),
+                    "laycan": f"{c.laycan_start} – {c.laycan_end}",
+                }
                 for c in cargoes
             ],
             "focus": None,
@@ -251,9 +293,15 @@ class LogisticsCargo(models.Model):
                 "laden_nm": cargo.match_ids[:1].laden_distance
                 or cargo.load_port_id.sea_distance_to(cargo.discharge_port_id),
                 "candidates": [
-                    {"match_id": m.id, "position_id": m.position_id.id, "vessel": m.vessel_id.name,
-                     "score": m.score, "ballast_nm": m.ballast_distance, "eta": str(m.eta or ""),
-                     "route": m.open_port_id.sea_route_to(cargo.load_port_id)}
+                    {
+                        "match_id": m.id,
+                        "position_id": m.position_id.id,
+                        "vessel": m.vessel_id.name,
+                        "score": m.score,
+                        "ballast_nm": m.ballast_distance,
+                        "eta": str(m.eta or ""),
+                        "route": m.open_port_id.sea_route_to(cargo.load_port_id),
+                    }
                     for m in candidates
                 ],
             }

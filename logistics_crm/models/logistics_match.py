@@ -1,9 +1,10 @@
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..domain import shipping
+
 
 def num(value, digits=0):
     """``value`` with thousands separators and ``digits`` decimals, for messages."""
@@ -16,7 +17,14 @@ def money(currency, value):
 
 # the figures the matching engine writes (set-based SQL: they are figures, never a user's trigger)
 FIGURE_FIELDS = (
-    "score", "size_score", "arrival_score", "ballast_score", "tier_score", "ballast_distance", "laden_distance", "eta",
+    "score",
+    "size_score",
+    "arrival_score",
+    "ballast_score",
+    "tier_score",
+    "ballast_distance",
+    "laden_distance",
+    "eta",
 )
 
 
@@ -45,35 +53,63 @@ class LogisticsMatch(models.Model):
     quantity = fields.Float(related="cargo_id.quantity", string="Quantity (t)")
     dwt = fields.Float(related="vessel_id.dwt", string="DWT (t)")
 
-    score = fields.Float(aggregator="avg", readonly=True, copy=False, help="0-100: the weighted sum of the parts below.")
+    score = fields.Float(
+        aggregator="avg", readonly=True, copy=False, help="0-100: the weighted sum of the parts below."
+    )
     size_score = fields.Float(
-        string="Size fit", readonly=True, copy=False, aggregator="avg",
+        string="Size fit",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
         help="How full the cargo makes the vessel (100: the cargo fills its deadweight).",
     )
     arrival_score = fields.Float(
-        string="Arrival", readonly=True, copy=False, aggregator="avg",
+        string="Arrival",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
         help="100 when the vessel arrives as the laycan opens; waiting days before it and arriving late in it cost.",
     )
     ballast_score = fields.Float(
-        string="Ballast", readonly=True, copy=False, aggregator="avg",
+        string="Ballast",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
         help="Nearer vessels score higher: 100 at the load port, 0 at 8,000 nm or more.",
     )
     tier_score = fields.Float(
-        string="Tier priority", readonly=True, copy=False, aggregator="avg",
+        string="Tier priority",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
         help="The cargo owner's tier: key accounts (A) 100, then lower tiers; no tier 0.",
     )
     ballast_distance = fields.Float(string="Ballast (nm)", readonly=True, copy=False)
     laden_distance = fields.Float(string="Laden (nm)", readonly=True, copy=False)
-    eta = fields.Date(string="ETA load port", readonly=True, copy=False, help="Open date plus the ballast leg at ballast speed.")
+    eta = fields.Date(
+        string="ETA load port", readonly=True, copy=False, help="Open date plus the ballast leg at ballast speed."
+    )
     fits = fields.Boolean(
-        default=True, readonly=True, copy=False,
+        default=True,
+        readonly=True,
+        copy=False,
         help="Unset when a match that was offered, accepted or quoted no longer passes the filters.",
     )
     state = fields.Selection(
-        [("proposed", "Proposed"), ("offered", "Offered"), ("accepted", "Accepted"), ("rejected", "Rejected"),
-         ("quoted", "Quoted")],
-        default="proposed", required=True, index=True, tracking=True, group_expand="_group_expand_states",
-        help="Proposed by the engine; offered to the cargo owner; accepted or rejected; quoted once a quotation exists.",
+        [
+            ("proposed", "Proposed"),
+            ("offered", "Offered"),
+            ("accepted", "Accepted"),
+            ("rejected", "Rejected"),
+            ("quoted", "Quoted"),
+        ],
+        default="proposed",
+        required=True,
+        index=True,
+        tracking=True,
+        group_expand="_group_expand_states",
+        help="Proposed by the engine; offered to the cargo owner; accepted or rejected; quoted once a "
+        "quotation exists.",
     )
     sale_order_id = fields.Many2one("sale.order", string="Quotation", readonly=True, copy=False, index="btree_not_null")
 
@@ -89,7 +125,8 @@ class LogisticsMatch(models.Model):
     port_cost = fields.Monetary(compute="_compute_estimate", string="Port costs")
     voyage_result = fields.Monetary(compute="_compute_estimate")
     tce = fields.Monetary(
-        compute="_compute_estimate", string="TCE (per day)",
+        compute="_compute_estimate",
+        string="TCE (per day)",
         help="Time-charter equivalent: the voyage result divided by the voyage's days.",
     )
 
@@ -106,14 +143,29 @@ class LogisticsMatch(models.Model):
             match.display_name = f"{match.cargo_id.name} / {match.vessel_id.name}"
 
     @api.depends(
-        "ballast_distance", "laden_distance", "cargo_id.quantity", "cargo_id.quantity_tolerance",
-        "cargo_id.freight_rate", "cargo_id.currency_id", "vessel_id",
+        "ballast_distance",
+        "laden_distance",
+        "cargo_id.quantity",
+        "cargo_id.quantity_tolerance",
+        "cargo_id.freight_rate",
+        "cargo_id.currency_id",
+        "vessel_id",
     )
     def _compute_estimate(self):
         for match in self:
             estimate = match._logistics_estimate()
-            for fname in ("ballast_days", "laden_days", "port_days", "total_days", "bunker_tons", "bunker_cost",
-                          "freight_revenue", "port_cost", "voyage_result", "tce"):
+            for fname in (
+                "ballast_days",
+                "laden_days",
+                "port_days",
+                "total_days",
+                "bunker_tons",
+                "bunker_cost",
+                "freight_revenue",
+                "port_cost",
+                "voyage_result",
+                "tce",
+            ):
                 match[fname] = getattr(estimate, fname) if estimate else 0.0
 
     def _logistics_estimate(self):
@@ -144,65 +196,82 @@ class LogisticsMatch(models.Model):
         wrong = self.filtered(lambda m: m.state not in allowed)
         if wrong:
             raise UserError(
-                _("%(action)s is not possible for %(matches)s in this state.",
-                  action=action, matches=", ".join(wrong.mapped("display_name")))
+                self.env._(
+                    "%(action)s is not possible for %(matches)s in this state.",
+                    action=action,
+                    matches=", ".join(wrong.mapped("display_name")),
+                )
             )
 
     def action_offer(self):
         """Propose the vessel to the cargo owner and the cargo to the vessel's owner (mail to both)."""
-        self._check_state(("proposed", "rejected"), _("Offering"))
+        self._check_state(("proposed", "rejected"), self.env._("Offering"))
         self.write({"state": "offered"})
         for match in self:
             body = match._logistics_offer_body()
             match.cargo_id.message_post(
-                body=body, partner_ids=match.cargo_id.partner_id.ids,
-                subtype_xmlid="mail.mt_comment", message_type="comment",
+                body=body,
+                partner_ids=match.cargo_id.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+                message_type="comment",
             )
             if match.carrier_id:
                 match.position_id.message_post(
-                    body=body, partner_ids=match.carrier_id.ids,
-                    subtype_xmlid="mail.mt_comment", message_type="comment",
+                    body=body,
+                    partner_ids=match.carrier_id.ids,
+                    subtype_xmlid="mail.mt_comment",
+                    message_type="comment",
                 )
             match.message_post(
-                body=_("Offered to %(partners)s.",
-                       partners=", ".join((match.cargo_id.partner_id | match.carrier_id).mapped("display_name"))),
+                body=self.env._(
+                    "Offered to %(partners)s.",
+                    partners=", ".join((match.cargo_id.partner_id | match.carrier_id).mapped("display_name")),
+                ),
                 subtype_xmlid="mail.mt_note",
             )
         return True
 
     def _logistics_offer_body(self):
         self.ensure_one()
-        return Markup("<p>%s</p>") % _(
+        return Markup("<p>%s</p>") % self.env._(
             "Proposal: %(vessel)s (%(dwt)s t DWT), open %(port)s on %(date)s, ETA %(load)s %(eta)s, for "
             "%(cargo)s (laycan %(start)s - %(end)s).",
-            vessel=self.vessel_id.display_name, dwt=num(self.dwt), port=self.open_port_id.display_name,
-            date=self.date_open, load=self.cargo_id.load_port_id.code, eta=self.eta, cargo=self.cargo_id.display_name,
-            start=self.laycan_start, end=self.laycan_end,
+            vessel=self.vessel_id.display_name,
+            dwt=num(self.dwt),
+            port=self.open_port_id.display_name,
+            date=self.date_open,
+            load=self.cargo_id.load_port_id.code,
+            eta=self.eta,
+            cargo=self.cargo_id.display_name,
+            start=self.laycan_start,
+            end=self.laycan_end,
         )
 
     def action_accept(self):
-        self._check_state(("proposed", "offered"), _("Accepting"))
+        self._check_state(("proposed", "offered"), self.env._("Accepting"))
         self.write({"state": "accepted"})
         self.cargo_id.filtered(lambda c: c.state == "open").write({"state": "matched"})
         return True
 
     def action_reject(self):
-        self._check_state(("proposed", "offered", "accepted"), _("Rejecting"))
+        self._check_state(("proposed", "offered", "accepted"), self.env._("Rejecting"))
         self.write({"state": "rejected"})
         return True
 
     def action_reset(self):
-        self._check_state(("rejected",), _("Proposing again"))
+        self._check_state(("rejected",), self.env._("Proposing again"))
         self.write({"state": "proposed"})
         return True
 
     def action_create_quotation(self):
         """A quotation for the cargo owner with the freight line; the match becomes quoted."""
-        self._check_state(("proposed", "offered", "accepted"), _("Quoting"))
+        self._check_state(("proposed", "offered", "accepted"), self.env._("Quoting"))
         orders = self.env["sale.order"]
         for match in self:
             if not match.fits:
-                raise UserError(_("%(match)s no longer fits the cargo: match again first.", match=match.display_name))
+                raise UserError(
+                    self.env._("%(match)s no longer fits the cargo: match again first.", match=match.display_name)
+                )
             order = self.env["sale.order"].with_company(match.company_id).create(match._logistics_order_values())
             match.write({"state": "quoted", "sale_order_id": order.id})
             match.cargo_id.filtered(lambda c: c.state == "open").write({"state": "matched"})
@@ -249,24 +318,40 @@ class LogisticsMatch(models.Model):
         cargo, estimate = self.cargo_id, self._logistics_estimate()
         currency = self.company_id.currency_id
         lines = [
-            _("Ocean freight: %(commodity)s, %(quantity)s t (%(tolerance)s %% MOLOO)",
-              commodity=cargo.commodity_id.name, quantity=num(cargo.quantity),
-              tolerance=num(cargo.quantity_tolerance, 1)),
-            _("Route: %(load)s → %(discharge)s, %(nm)s nm",
-              load=cargo.load_port_id.display_name, discharge=cargo.discharge_port_id.display_name,
-              nm=num(self.laden_distance)),
-            _("Laycan: %(start)s - %(end)s", start=cargo.laycan_start, end=cargo.laycan_end),
-            _("Vessel: %(vessel)s, %(dwt)s t DWT, open %(port)s %(date)s, ETA load port %(eta)s",
-              vessel=self.vessel_id.display_name, dwt=num(self.dwt),
-              port=self.open_port_id.code, date=self.date_open, eta=self.eta),
+            self.env._(
+                "Ocean freight: %(commodity)s, %(quantity)s t (%(tolerance)s %% MOLOO)",
+                commodity=cargo.commodity_id.name,
+                quantity=num(cargo.quantity),
+                tolerance=num(cargo.quantity_tolerance, 1),
+            ),
+            self.env._(
+                "Route: %(load)s → %(discharge)s, %(nm)s nm",
+                load=cargo.load_port_id.display_name,
+                discharge=cargo.discharge_port_id.display_name,
+                nm=num(self.laden_distance),
+            ),
+            self.env._("Laycan: %(start)s - %(end)s", start=cargo.laycan_start, end=cargo.laycan_end),
+            self.env._(
+                "Vessel: %(vessel)s, %(dwt)s t DWT, open %(port)s %(date)s, ETA load port %(eta)s",
+                vessel=self.vessel_id.display_name,
+                dwt=num(self.dwt),
+                port=self.open_port_id.code,
+                date=self.date_open,
+                eta=self.eta,
+            ),
         ]
         if estimate:
             lines.append(
-                _("Voyage estimate: %(days)s days (ballast %(ballast)s, laden %(laden)s, port %(port)s), "
-                  "bunkers %(bunkers)s t, result %(result)s, TCE %(tce)s per day",
-                  days=num(estimate.total_days, 1), ballast=num(estimate.ballast_days, 1),
-                  laden=num(estimate.laden_days, 1), port=num(estimate.port_days, 1),
-                  bunkers=num(estimate.bunker_tons),
-                  result=money(currency, estimate.voyage_result), tce=money(currency, estimate.tce))
+                self.env._(
+                    "Voyage estimate: %(days)s days (ballast %(ballast)s, laden %(laden)s, port %(port)s), "
+                    "bunkers %(bunkers)s t, result %(result)s, TCE %(tce)s per day",
+                    days=num(estimate.total_days, 1),
+                    ballast=num(estimate.ballast_days, 1),
+                    laden=num(estimate.laden_days, 1),
+                    port=num(estimate.port_days, 1),
+                    bunkers=num(estimate.bunker_tons),
+                    result=money(currency, estimate.voyage_result),
+                    tce=money(currency, estimate.tce),
+                )
             )
         return "\n".join(lines)

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -30,8 +30,15 @@ BACKGROUND_SIZE = 50  # more records than this are re-matched by the cron
 MATCH_LOCK_NAMESPACE = 51_811  # first key of the matching advisory lock (second: company id)
 # Pairs attribute: decimals stored (as the fields' digits); the score in full, so that the database ranks
 # pairs exactly as the matching core did
-DIGITS = {"score": None, "size_score": 1, "arrival_score": 1, "ballast_score": 1, "tier_score": 1, "ballast_nm": 0,
-          "laden_nm": 0}
+DIGITS = {
+    "score": None,
+    "size_score": 1,
+    "arrival_score": 1,
+    "ballast_score": 1,
+    "tier_score": 1,
+    "ballast_nm": 0,
+    "laden_nm": 0,
+}
 
 
 class LogisticsMatchBusy(UserError):
@@ -67,9 +74,10 @@ class LogisticsMatchEngine(models.AbstractModel):
 
     @api.model
     def _logistics_companies(self, records):
-        # sudo: a market position (no company) is matched for every company, whatever the user sees
+        # sudo: a market position (no company) is matched for every company, whatever the user sees;
+        # a database has a handful of companies
         if any(not record.company_id for record in records):
-            return self.env["res.company"].sudo().search([])
+            return self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
         return records.company_id.sudo()
 
     @api.model
@@ -118,9 +126,7 @@ class LogisticsMatchEngine(models.AbstractModel):
         except LogisticsMatchBusy as error:
             # a user's re-match holds a company: try again in a few minutes rather than fail
             _logger.info("logistics matching: %s", error)
-            self.env.ref("logistics_crm.ir_cron_logistics_match")._trigger(
-                fields.Datetime.now() + timedelta(minutes=5)
-            )
+            self.env.ref("logistics_crm.ir_cron_logistics_match")._trigger(fields.Datetime.now() + timedelta(minutes=5))
             cron._notify_progress(done=0, remaining=0)
 
     @api.model
@@ -128,8 +134,10 @@ class LogisticsMatchEngine(models.AbstractModel):
         """Match one batch of flagged cargoes (else positions); return (done, remaining flagged)."""
         cr = self.env.cr
         for model in ("logistics.cargo", "logistics.vessel.position"):
-            records = self.env[model].with_context(active_test=False).search(
-                [("match_dirty", "=", True)], limit=batch_size, order="id"
+            records = (
+                self.env[model]
+                .with_context(active_test=False)
+                .search([("match_dirty", "=", True)], limit=batch_size, order="id")
             )
             if not records:
                 continue
@@ -138,11 +146,16 @@ class LogisticsMatchEngine(models.AbstractModel):
                 mine = records.filtered(lambda r, c=company: not r.company_id or r.company_id == c)
                 if mine:
                     self._logistics_match_company(company, **{key: mine.ids})
-            cr.execute(SQL("UPDATE %s SET match_dirty = FALSE WHERE id = ANY(%s)", SQL.identifier(records._table),
-                           records.ids))
+            cr.execute(
+                SQL("UPDATE %s SET match_dirty = FALSE WHERE id = ANY(%s)", SQL.identifier(records._table), records.ids)
+            )
             records.invalidate_recordset(["match_dirty"])
-            cr.execute(SQL("SELECT (SELECT count(*) FROM logistics_cargo WHERE match_dirty)"
-                           " + (SELECT count(*) FROM logistics_vessel_position WHERE match_dirty)"))
+            cr.execute(
+                SQL(
+                    "SELECT (SELECT count(*) FROM logistics_cargo WHERE match_dirty)"
+                    " + (SELECT count(*) FROM logistics_vessel_position WHERE match_dirty)"
+                )
+            )
             return len(records), cr.fetchone()[0]
         return 0, 0
 
@@ -152,8 +165,10 @@ class LogisticsMatchEngine(models.AbstractModel):
         self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", MATCH_LOCK_NAMESPACE, company.id))
         if not self.env.cr.fetchone()[0]:
             raise LogisticsMatchBusy(
-                _("Cargo and vessels of %(company)s are being matched right now. Try again in a moment.",
-                  company=company.name)
+                self.env._(
+                    "Cargo and vessels of %(company)s are being matched right now. Try again in a moment.",
+                    company=company.name,
+                )
             )
 
     @api.model
@@ -163,8 +178,14 @@ class LogisticsMatchEngine(models.AbstractModel):
         Returns a dict of counters (for logs and the benchmark).
         """
         self._logistics_lock(company)
-        for model in ("logistics.cargo", "logistics.vessel.position", "logistics.vessel", "logistics.match",
-                      "logistics.port", "logistics.commodity"):
+        for model in (
+            "logistics.cargo",
+            "logistics.vessel.position",
+            "logistics.vessel",
+            "logistics.match",
+            "logistics.port",
+            "logistics.commodity",
+        ):
             self.env[model].flush_model()
         limit = max(1, company.logistics_match_limit or 10)
         if cargo_ids is not None and not self._logistics_open_cargo_left(company, cargo_ids):
@@ -193,15 +214,26 @@ class LogisticsMatchEngine(models.AbstractModel):
             pairs = matching.match(cargoes, positions, ctx, limit, cargo_thresholds=thresholds)
             scope = SQL("m.company_id = %s AND m.position_id = ANY(%s)", company.id, list(position_ids))
         kept = self._logistics_kept(scope, c_index, p_index, cargoes, positions, ctx)
-        selected = {(int(c), int(p)) for c, p in zip(cargoes.ids[pairs.cargo.astype(int)].tolist(),
-                                                     positions.ids[pairs.position.astype(int)].tolist(), strict=True)}
+        selected = {
+            (int(c), int(p))
+            for c, p in zip(
+                cargoes.ids[pairs.cargo.astype(int)].tolist(),
+                positions.ids[pairs.position.astype(int)].tolist(),
+                strict=True,
+            )
+        }
         before = self._logistics_existing_scores(scope)
         self._logistics_upsert(company, cargoes, positions, [pairs, kept])
         full = cargo_ids is None and position_ids is None
         removed = self._logistics_prune(company, scope, selected, limit, full)
         notified = self._logistics_notify(company, cargoes, positions, pairs, before)
-        return {"cargoes": len(cargoes), "positions": len(positions), "pairs": len(pairs), "removed": removed,
-                "notified": notified}
+        return {
+            "cargoes": len(cargoes),
+            "positions": len(positions),
+            "pairs": len(pairs),
+            "removed": removed,
+            "notified": notified,
+        }
 
     @api.model
     def _logistics_load(self, company, cargo_ids=None, position_ids=None):
@@ -217,7 +249,10 @@ class LogisticsMatchEngine(models.AbstractModel):
                     WHERE c.company_id = %s AND c.state IN ('open', 'matched') AND c.active AND c.laycan_end >= %s
                       AND (%s OR c.id = ANY(%s))
                     ORDER BY c.id""",
-                company.id, today, cargo_ids is None, list(cargo_ids or []),
+                company.id,
+                today,
+                cargo_ids is None,
+                list(cargo_ids or []),
             )
         )
         crows = cr.fetchall()
@@ -229,7 +264,10 @@ class LogisticsMatchEngine(models.AbstractModel):
                     WHERE p.state = 'open' AND p.active AND v.active AND v.dwt > 0 AND v.ballast_speed > 0
                       AND (p.company_id = %s OR p.company_id IS NULL) AND (%s OR p.id = ANY(%s))
                     ORDER BY p.id""",
-                today, company.id, position_ids is None, list(position_ids or []),
+                today,
+                company.id,
+                position_ids is None,
+                list(position_ids or []),
             )
         )
         prows = cr.fetchall()
@@ -308,7 +346,9 @@ class LogisticsMatchEngine(models.AbstractModel):
                 """SELECT EXISTS(SELECT 1 FROM logistics_cargo
                                   WHERE company_id = %s AND state IN ('open', 'matched') AND active
                                     AND laycan_end >= %s AND id != ALL(%s))""",
-                company.id, fields.Date.context_today(self), list(cargo_ids),
+                company.id,
+                fields.Date.context_today(self),
+                list(cargo_ids),
             )
         )
         return self.env.cr.fetchone()[0]
@@ -325,7 +365,8 @@ class LogisticsMatchEngine(models.AbstractModel):
             SQL(
                 """SELECT port_a_id, port_b_id, distance_nm FROM logistics_port_distance
                     WHERE port_a_id = ANY(%s) OR port_b_id = ANY(%s)""",
-                list(loads), list(loads),
+                list(loads),
+                list(loads),
             )
         )
         rows = self.env.cr.fetchall()
@@ -348,7 +389,8 @@ class LogisticsMatchEngine(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 "SELECT id, (logistics_tier_id->>%s)::int FROM res_partner WHERE id = ANY(%s)",
-                str(company.id), list(partner_ids),
+                str(company.id),
+                list(partner_ids),
             )
         )
         return {pid: rank.get(tier_id, 0.0) for pid, tier_id in self.env.cr.fetchall() if tier_id}
@@ -368,8 +410,11 @@ class LogisticsMatchEngine(models.AbstractModel):
                          FROM logistics_match
                         WHERE state != 'rejected' AND %(side)s = ANY(%(side_ids)s) AND %(other)s != ALL(%(other_ids)s)
                    ) ranked WHERE rank = %(limit)s""",
-                side=SQL.identifier(side), other=SQL.identifier(other), side_ids=[int(i) for i in side_ids],
-                other_ids=list(other_ids), limit=limit,
+                side=SQL.identifier(side),
+                other=SQL.identifier(other),
+                side_ids=[int(i) for i in side_ids],
+                other_ids=list(other_ids),
+                limit=limit,
             )
         )
         index = {int(i): k for k, i in enumerate(side_ids)}
@@ -384,7 +429,7 @@ class LogisticsMatchEngine(models.AbstractModel):
             SQL("SELECT m.cargo_id, m.position_id FROM logistics_match m WHERE %s AND m.state != 'proposed'", scope)
         )
         rows = [(c_index[c], p_index[p]) for c, p in self.env.cr.fetchall() if c in c_index and p in p_index]
-        c, p = (zip(*rows, strict=True) if rows else ((), ()))
+        c, p = zip(*rows, strict=True) if rows else ((), ())
         return matching.pair_figures(cargoes, positions, ctx, list(c), list(p))
 
     @api.model
@@ -463,8 +508,11 @@ class LogisticsMatchEngine(models.AbstractModel):
         matches ranked below ``limit`` on both their cargo's and their position's list: every one of
         the company after a full run, else those of the cargoes and positions this run touched."""
         cr = self.env.cr
-        cr.execute(SQL("SELECT m.id, m.cargo_id, m.position_id FROM logistics_match m WHERE %s AND m.state = 'proposed'",
-                       scope))
+        cr.execute(
+            SQL(
+                "SELECT m.id, m.cargo_id, m.position_id FROM logistics_match m WHERE %s AND m.state = 'proposed'", scope
+            )
+        )
         stale = [mid for mid, c, p in cr.fetchall() if (c, p) not in selected]
         if full:
             cr.execute(
@@ -475,7 +523,9 @@ class LogisticsMatchEngine(models.AbstractModel):
                                   row_number() OVER (PARTITION BY position_id ORDER BY score DESC, id) AS position_rank
                              FROM logistics_match WHERE company_id = %s AND state != 'rejected'
                        ) ranked WHERE state = 'proposed' AND cargo_rank > %s AND position_rank > %s""",
-                    company.id, limit, limit,
+                    company.id,
+                    limit,
+                    limit,
                 )
             )
         else:
@@ -483,8 +533,11 @@ class LogisticsMatchEngine(models.AbstractModel):
             cr.execute(
                 SQL(
                     """SELECT id, cargo_id, position_id FROM logistics_match
-                        WHERE company_id = %s AND state = 'proposed' AND (position_id = ANY(%s) OR cargo_id = ANY(%s))""",
-                    company.id, sorted({p for _c, p in selected}), sorted({c for c, _p in selected}),
+                        WHERE company_id = %s AND state = 'proposed'
+                          AND (position_id = ANY(%s) OR cargo_id = ANY(%s))""",
+                    company.id,
+                    sorted({p for _c, p in selected}),
+                    sorted({c for c, _p in selected}),
                 )
             )
             candidates = cr.fetchall()
@@ -499,7 +552,8 @@ class LogisticsMatchEngine(models.AbstractModel):
                              FROM logistics_match
                             WHERE company_id = %(company)s AND state != 'rejected' AND cargo_id = ANY(%(cargoes)s)
                        ) by_cargo ON by_cargo.id = by_position.id
-                      WHERE by_position.id = ANY(%(ids)s) AND by_position.rank > %(limit)s AND by_cargo.rank > %(limit)s""",
+                      WHERE by_position.id = ANY(%(ids)s)
+                        AND by_position.rank > %(limit)s AND by_cargo.rank > %(limit)s""",
                     company=company.id,
                     positions=sorted({row[2] for row in candidates}),
                     cargoes=sorted({row[1] for row in candidates}),
@@ -545,16 +599,20 @@ class LogisticsMatchEngine(models.AbstractModel):
         vals_list = []
         for cargo in targets:
             found = sorted(gained[cargo.id], reverse=True)
-            vals_list.append({
-                "res_model_id": model_id,
-                "res_id": cargo.id,
-                "activity_type_id": activity_type.id,
-                "user_id": cargo.user_id.id,
-                "summary": _(
-                    "%(count)s new vessel match(es), best %(vessel)s (%(score)s)",
-                    count=len(found), vessel=vessels.get(found[0][1], ""), score=round(found[0][0]),
-                ),
-                "date_deadline": fields.Date.context_today(self),
-            })
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": cargo.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": cargo.user_id.id,
+                    "summary": self.env._(
+                        "%(count)s new vessel match(es), best %(vessel)s (%(score)s)",
+                        count=len(found),
+                        vessel=vessels.get(found[0][1], ""),
+                        score=round(found[0][0]),
+                    ),
+                    "date_deadline": fields.Date.context_today(self),
+                }
+            )
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
         return len(vals_list)

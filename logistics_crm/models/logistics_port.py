@@ -11,7 +11,7 @@ import json
 import logging
 import math
 
-from odoo import _, api, fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
@@ -22,11 +22,11 @@ _logger = logging.getLogger(__name__)
 ROUTES_FILE = "logistics_crm/data/sea_routes.json.gz"
 
 
-def _searoute():
+def _searoute(env):
     try:
         import searoute  # noqa: PLC0415 (an external dependency of the manifest, loaded on demand)
     except ImportError as exc:  # pragma: no cover - the manifest's external_dependencies ensure it
-        raise UserError(_("The Python package 'searoute' is needed to compute sea distances.")) from exc
+        raise UserError(env._("The Python package 'searoute' is needed to compute sea distances.")) from exc
     return searoute
 
 
@@ -134,14 +134,14 @@ class LogisticsPort(models.Model):
         for port in self:
             if not shipping.is_locode(port.code):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(code)s is not a UN/LOCODE: 2 country letters then 3 letters or digits 2-9, e.g. CNTAO.",
                         code=port.code,
                     )
                 )
             if port.country_id and port.country_id.code and port.code[:2] != port.country_id.code.upper():
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The UN/LOCODE %(code)s does not start with the code of %(country)s (%(country_code)s).",
                         code=port.code,
                         country=port.country_id.name,
@@ -154,7 +154,10 @@ class LogisticsPort(models.Model):
         for port in self:
             if not (-90 <= port.latitude <= 90 and -180 <= port.longitude <= 180):
                 raise ValidationError(
-                    _("Coordinates of %(port)s are out of range: latitude -90 to 90, longitude -180 to 180.", port=port.name)
+                    self.env._(
+                        "Coordinates of %(port)s are out of range: latitude -90 to 90, longitude -180 to 180.",
+                        port=port.name,
+                    )
                 )
 
     # ------------------------------------------------------------------ distances
@@ -276,7 +279,7 @@ class LogisticsPortDistance(models.Model):
             return 0
         ports = self.env["logistics.port"].browse({i for pair in missing for i in pair}).with_context(active_test=False)
         coords = {p.id: (p.latitude, p.longitude, p.display_name) for p in ports}
-        sr = _searoute()
+        sr = _searoute(self.env)
         rows = []
         for pa, pb in missing:
             lat_a, lon_a, name_a = coords[pa]
@@ -285,7 +288,9 @@ class LogisticsPortDistance(models.Model):
                 feature = sr.searoute([lon_a, lat_a], [lon_b, lat_b], units="naut")
             except Exception as exc:
                 raise UserError(
-                    _("No sea route found between %(a)s and %(b)s: check their coordinates.", a=name_a, b=name_b)
+                    self.env._(
+                        "No sea route found between %(a)s and %(b)s: check their coordinates.", a=name_a, b=name_b
+                    )
                 ) from exc
             line = unwrap([[lat, lon] for lon, lat in feature["geometry"]["coordinates"]])
             rows.append((pa, pb, round(float(feature["properties"]["length"]), 1), json.dumps(simplify(line))))

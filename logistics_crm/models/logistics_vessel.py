@@ -1,6 +1,6 @@
 from datetime import date
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..domain import shipping
@@ -81,7 +81,7 @@ class LogisticsVessel(models.Model):
         string="Bunkers laden (t/day)", digits=(6, 2), default=28.0, help="Fuel burnt per day at sea laden."
     )
     built_year = fields.Integer(string="Built")
-    flag_id = fields.Many2one("res.country", string="Flag")
+    flag_id = fields.Many2one("res.country", help="The flag state the vessel is registered in.")
     owner_id = fields.Many2one(
         "res.partner",
         string="Owner / operator",
@@ -134,9 +134,8 @@ class LogisticsVessel(models.Model):
         for vessel in self:
             if not shipping.imo_is_valid(vessel.imo):
                 raise ValidationError(
-                    _(
-                        "%(imo)s is not a valid IMO number: 7 digits whose last one is the check digit "
-                        "(e.g. 9074729).",
+                    self.env._(
+                        "%(imo)s is not a valid IMO number: 7 digits whose last one is the check digit (e.g. 9074729).",
                         imo=vessel.imo,
                     )
                 )
@@ -145,12 +144,12 @@ class LogisticsVessel(models.Model):
     def _check_figures(self):
         for vessel in self:
             if vessel.dwt <= 0:
-                raise ValidationError(_("The deadweight of %(vessel)s must be positive.", vessel=vessel.name))
+                raise ValidationError(self.env._("The deadweight of %(vessel)s must be positive.", vessel=vessel.name))
             if vessel.ballast_speed <= 0 or vessel.laden_speed <= 0:
-                raise ValidationError(_("The speeds of %(vessel)s must be positive.", vessel=vessel.name))
+                raise ValidationError(self.env._("The speeds of %(vessel)s must be positive.", vessel=vessel.name))
             if vessel.draft < 0 or vessel.consumption_ballast < 0 or vessel.consumption_laden < 0:
                 raise ValidationError(
-                    _("Draft and bunker consumption of %(vessel)s cannot be negative.", vessel=vessel.name)
+                    self.env._("Draft and bunker consumption of %(vessel)s cannot be negative.", vessel=vessel.name)
                 )
 
     @api.constrains("built_year")
@@ -159,6 +158,9 @@ class LogisticsVessel(models.Model):
         for vessel in self:
             if vessel.built_year and not 1900 <= vessel.built_year <= latest:
                 raise ValidationError(
-                    _("The year %(year)s is not a possible build year (1900 to %(latest)s).",
-                      year=vessel.built_year, latest=latest)
+                    self.env._(
+                        "The year %(year)s is not a possible build year (1900 to %(latest)s).",
+                        year=vessel.built_year,
+                        latest=latest,
+                    )
                 )

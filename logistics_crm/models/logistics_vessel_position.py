@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 # a change of these fields re-matches the position
@@ -14,11 +14,18 @@ class LogisticsVesselPosition(models.Model):
     name = fields.Char(compute="_compute_name", store=True)
     vessel_id = fields.Many2one("logistics.vessel", required=True, index=True, tracking=True, ondelete="cascade")
     port_id = fields.Many2one(
-        "logistics.port", string="Open port", required=True, index=True, tracking=True,
+        "logistics.port",
+        string="Open port",
+        required=True,
+        index=True,
+        tracking=True,
         help="Where the vessel becomes free (discharges its current cargo).",
     )
     date_open = fields.Date(
-        string="Open date", required=True, index=True, tracking=True,
+        string="Open date",
+        required=True,
+        index=True,
+        tracking=True,
         help="When the vessel is free at the open port. An open position whose date has passed expires.",
     )
     state = fields.Selection(
@@ -42,7 +49,9 @@ class LogisticsVesselPosition(models.Model):
         help="The company that knows of this position. Empty: a market position every company may match.",
     )
     user_id = fields.Many2one(
-        "res.users", string="Chartering contact", default=lambda self: not self.env.user.share and self.env.user,
+        "res.users",
+        string="Chartering contact",
+        default=lambda self: not self.env.user.share and self.env.user,
         help="The company's contact for this position.",
     )
     vessel_type = fields.Selection(related="vessel_id.vessel_type", store=True)
@@ -64,7 +73,7 @@ class LogisticsVesselPosition(models.Model):
     @api.depends("vessel_id.name", "port_id.code", "date_open")
     def _compute_name(self):
         for position in self:
-            position.name = _(
+            position.name = self.env._(
                 "%(vessel)s open %(port)s %(date)s",
                 vessel=position.vessel_id.name or "",
                 port=position.port_id.code or "",
@@ -79,9 +88,10 @@ class LogisticsVesselPosition(models.Model):
             position.best_score = max(scores, default=0.0)
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for position in self:
             position.access_url = f"/my/positions/{position.id}"
+        return result
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -103,7 +113,7 @@ class LogisticsVesselPosition(models.Model):
     def action_find_matches(self):
         """Rank the cargo offers this position fits (best ``limit`` per position and per cargo)."""
         if self.filtered(lambda p: p.state != "open"):
-            raise UserError(_("Only open positions are matched."))
+            raise UserError(self.env._("Only open positions are matched."))
         self.env["logistics.match.engine"]._logistics_rematch(positions=self, now=True)
         return self.action_view_matches() if len(self) == 1 else True
 

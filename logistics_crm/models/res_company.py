@@ -79,7 +79,10 @@ class ResCompany(models.Model):
     )
 
     @api.constrains(
-        "logistics_match_limit", "logistics_match_notify_score", "logistics_bunker_price", "logistics_port_cost",
+        "logistics_match_limit",
+        "logistics_match_notify_score",
+        "logistics_bunker_price",
+        "logistics_port_cost",
         "logistics_port_days",
     )
     def _check_logistics_matching(self):

@@ -5,11 +5,19 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     logistics_cargo_id = fields.Many2one(
-        "logistics.cargo", string="Cargo offer", index="btree_not_null", copy=False, readonly=True,
+        "logistics.cargo",
+        string="Cargo offer",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
         help="The cargo offer this quotation was made for (from a vessel match).",
     )
     logistics_match_id = fields.Many2one(
-        "logistics.match", string="Vessel match", index="btree_not_null", copy=False, readonly=True,
+        "logistics.match",
+        string="Vessel match",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
     )
 
     def action_confirm(self):

@@ -34,7 +34,10 @@ class MatchingCase(LogisticsCrmCase):
         cls.carrier = cls.env["res.partner"].create({"name": "Test Bulk Carriers", "is_company": True})
         cls.user_sales.write({"email": "li.sales@example.com"})
         cls.user_other = new_test_user(
-            cls.env, login="lcrm_sales2", name="Zhou Sales", groups="base.group_user,logistics_crm.group_logistics_crm_user"
+            cls.env,
+            login="lcrm_sales2",
+            name="Zhou Sales",
+            groups="base.group_user,logistics_crm.group_logistics_crm_user",
         )
         cls._imo = 940000
 
@@ -42,8 +45,15 @@ class MatchingCase(LogisticsCrmCase):
     def _vessel(cls, name, dwt=80000, **vals):
         cls._imo += 1
         return cls.env["logistics.vessel"].create(
-            {"name": name, "imo": valid_imo(cls._imo), "dwt": dwt, "draft": 14.0, "vessel_type": "bulk",
-             "owner_id": cls.carrier.id, **vals}
+            {
+                "name": name,
+                "imo": valid_imo(cls._imo),
+                "dwt": dwt,
+                "draft": 14.0,
+                "vessel_type": "bulk",
+                "owner_id": cls.carrier.id,
+                **vals,
+            }
         )
 
     @classmethod

@@ -1,11 +1,10 @@
 from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import Command
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common_matching import MatchingCase, valid_imo
+from .common_matching import MatchingCase
 
 
 @tagged("post_install", "-at_install", "logistics_crm")
@@ -32,8 +31,13 @@ class TestMatchingData(MatchingCase):
 
     def test_new_port_distance_computed_once_then_cached(self):
         port = self.env["logistics.port"].create(
-            {"name": "Test Haven", "code": "CNZZZ", "country_id": self.env.ref("base.cn").id,
-             "latitude": 31.0, "longitude": 122.5}
+            {
+                "name": "Test Haven",
+                "code": "CNZZZ",
+                "country_id": self.env.ref("base.cn").id,
+                "latitude": 31.0,
+                "longitude": 122.5,
+            }
         )
         import searoute  # noqa: PLC0415
 
@@ -55,8 +59,9 @@ class TestMatchingData(MatchingCase):
                     {"name": "Bad", "code": code, "country_id": cn, "latitude": 1, "longitude": 1}
                 )
         with self.assertRaisesRegex(ValidationError, "out of range"), self.env.cr.savepoint():
-            self.env["logistics.port"].create({"name": "Bad", "code": "CNQQQ", "country_id": cn, "latitude": 91,
-                                               "longitude": 1})
+            self.env["logistics.port"].create(
+                {"name": "Bad", "code": "CNQQQ", "country_id": cn, "latitude": 91, "longitude": 1}
+            )
         port = self.env["logistics.port"].create(
             {"name": "Lower", "code": " cnqqq ", "country_id": cn, "latitude": 30, "longitude": 122}
         )
@@ -106,8 +111,15 @@ class TestMatchingData(MatchingCase):
         self.assertEqual(self.env["logistics.cargo"].search_count([]), count)
 
     def test_import_names_ports_by_code(self):
-        fields_ = ["partner_id", "commodity_id/id", "quantity", "load_port_id", "discharge_port_id",
-                   "laycan_start", "laycan_end"]
+        fields_ = [
+            "partner_id",
+            "commodity_id/id",
+            "quantity",
+            "load_port_id",
+            "discharge_port_id",
+            "laycan_start",
+            "laycan_end",
+        ]
         owner_xmlid = self.owner.name
         start, end = str(self.today + timedelta(days=10)), str(self.today + timedelta(days=20))
         ok = self.env["logistics.cargo"].load(
@@ -244,8 +256,10 @@ class TestMatching(MatchingCase):
         self.assertNotIn(self.near, cargo.match_ids.position_id)
 
     def test_large_sets_go_to_the_cron(self):
-        cargoes = self.env["logistics.cargo"].with_context(logistics_no_rematch=True).create(
-            [self._cargo_vals(i) for i in range(60)]
+        cargoes = (
+            self.env["logistics.cargo"]
+            .with_context(logistics_no_rematch=True)
+            .create([self._cargo_vals(i) for i in range(60)])
         )
         cargoes = cargoes.with_context(logistics_no_rematch=False)
         cargoes.write({"quantity_tolerance": 5})  # 60 > 50: flagged for the background job
@@ -258,9 +272,13 @@ class TestMatching(MatchingCase):
 
     def _cargo_vals(self, i):
         return {
-            "partner_id": self.owner.id, "commodity_id": self.coal.id, "quantity": 40000 + i * 100,
-            "load_port_id": self.newcastle.id, "discharge_port_id": self.qingdao.id,
-            "laycan_start": self.today + timedelta(days=14), "laycan_end": self.today + timedelta(days=24),
+            "partner_id": self.owner.id,
+            "commodity_id": self.coal.id,
+            "quantity": 40000 + i * 100,
+            "load_port_id": self.newcastle.id,
+            "discharge_port_id": self.qingdao.id,
+            "laycan_start": self.today + timedelta(days=14),
+            "laycan_end": self.today + timedelta(days=24),
         }
 
     def test_busy_matching_is_refused_or_deferred(self):
@@ -376,7 +394,7 @@ class TestMatching(MatchingCase):
 
 
 def engine_busy(engine):
-    from odoo.addons.logistics_crm.models.logistics_match_engine import LogisticsMatchBusy  # noqa: PLC0415
+    from ..models.logistics_match_engine import LogisticsMatchBusy  # noqa: PLC0415
 
     def raise_busy(*args, **kwargs):
         raise LogisticsMatchBusy("Cargo and vessels of the company are being matched right now.")

@@ -15,8 +15,12 @@ class TestMatchingAccess(MatchingCase):
         super().setUpClass()
         cls.company_b = cls.env["res.company"].create({"name": "Second Shipping Co."})
         cls.user_b = new_test_user(
-            cls.env, login="lcrm_sales_b", name="Company B Sales", company_id=cls.company_b.id,
-            company_ids=[cls.company_b.id], groups="base.group_user,logistics_crm.group_logistics_crm_user",
+            cls.env,
+            login="lcrm_sales_b",
+            name="Company B Sales",
+            company_id=cls.company_b.id,
+            company_ids=[cls.company_b.id],
+            groups="base.group_user,logistics_crm.group_logistics_crm_user",
         )
         cls.near = cls._position(cls._vessel("A's Kamsarmax", 80000), cls.gladstone, days=5)
         cls.market = cls._position(cls._vessel("Market Kamsarmax", 80000), cls.gladstone, days=5, company_id=False)
@@ -73,7 +77,9 @@ class TestMatchingAccess(MatchingCase):
     def test_portal_user_of_another_company_reads_nothing(self):
         stranger = self.env["res.partner"].create({"name": "Stranger Trading", "is_company": True})
         portal = new_test_user(
-            self.env, login="lcrm_portal_stranger", groups="base.group_portal",
+            self.env,
+            login="lcrm_portal_stranger",
+            groups="base.group_portal",
             partner_id=self.env["res.partner"].create({"name": "S. Stranger", "parent_id": stranger.id}).id,
         )
         self.cargo_a.match_ids[:1].action_offer()

@@ -13,18 +13,24 @@ class TestMatchingAutomation(MatchingCase):
             {"name": f"Test {trigger}", "model_id": model_id, "state": "code", "code": code}
         )
         return self.env["base.automation"].create(
-            {"name": f"Test {trigger}", "model_id": model_id, "trigger": trigger,
-             "action_server_ids": [(4, action.id)], **vals}
+            {
+                "name": f"Test {trigger}",
+                "model_id": model_id,
+                "trigger": trigger,
+                "action_server_ids": [(4, action.id)],
+                **vals,
+            }
         )
 
     def test_rule_on_match_state_sees_quotation(self):
         state_field = self.env["ir.model.fields"]._get("logistics.match", "state")
         self._automation(
-            "logistics.match", "on_state_set",
+            "logistics.match",
+            "on_state_set",
             "for record in records: record.cargo_id.message_post(body='Quoted by rule: ' + record.vessel_id.name)",
-            trg_field_ref=self.env["ir.model.fields.selection"].search(
-                [("field_id", "=", state_field.id), ("value", "=", "quoted")]
-            ).id,
+            trg_field_ref=self.env["ir.model.fields.selection"]
+            .search([("field_id", "=", state_field.id), ("value", "=", "quoted")])
+            .id,
             trigger_field_ids=[(4, state_field.id)],
         )
         position = self._position(self._vessel("Rule Vessel", 80000), self.gladstone, days=5)
@@ -37,7 +43,8 @@ class TestMatchingAutomation(MatchingCase):
         position = self._position(self._vessel("Automated", 80000), self.gladstone, days=5)
         self.env.company.logistics_match_notify_score = 0
         self._automation(
-            "logistics.cargo", "on_create_or_write",
+            "logistics.cargo",
+            "on_create_or_write",
             "records.action_find_matches()\n"
             "for record in records:\n"
             "    best = record.match_ids.filtered(lambda m: m.state == 'proposed')[:1]\n"
