@@ -32,3 +32,27 @@ class TestDemo(HttpCase):
         self.assertGreaterEqual(len(set(deadlines)), 4, "not all due on one day")
         self.assertGreaterEqual((max(deadlines) - first).days, 14, "spread over weeks")
         self.assertLessEqual(max(deadlines), max(first, today) + timedelta(days=29))
+
+    def test_chartering_demo(self):
+        """Realistic vessels with valid IMO numbers, open positions and cargo offers on real routes, with
+        ranked matches; the cargo owner and the carrier have portal logins."""
+        from ..domain.shipping import imo_is_valid  # noqa: PLC0415
+
+        vessels = self.env["logistics.vessel"].search([("owner_id", "!=", False)])
+        self.assertGreaterEqual(len(vessels), 10)
+        self.assertTrue(all(imo_is_valid(v.imo) for v in vessels))
+        coal = self.env.ref("logistics_crm.cargo_coal_newcastle_qingdao")
+        self.assertEqual(coal.route, "AUNTL → CNTAO")
+        if coal.laycan_end >= fields.Date.context_today(self.env.user):
+            self.assertTrue(coal.match_ids, "the demo coal cargo has candidates")
+            self.assertEqual(coal.match_ids, coal.match_ids.sorted(lambda m: -m.score))
+        self.authenticate("carrier", "carrier")
+        page = self.url_open("/my/positions")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Ocean Pioneer", page.text)
+        self.assertNotIn("Jinhai Star", page.text, "another carrier's vessel")
+        self.authenticate("wangwei", "wangwei")
+        page = self.url_open("/my/cargo")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(self.env.ref("logistics_crm.cargo_iron_ore_hedland_qingdao").name, page.text)
+        self.assertNotIn(coal.name, page.text, "another customer's cargo")
