@@ -207,8 +207,7 @@ def main():
             round(sum(s[1] for s in singles) / len(singles)),
         )
 
-        engine = env["logistics.match.engine"]
-        arrays, positions, ctx = engine._logistics_load(company)
+        arrays, positions, ctx = env["logistics.match.reader"]._logistics_load(company)
         limit = company.logistics_match_limit
         scores = matching.score_matrix(arrays, positions, ctx)
         passing = int((scores > float("-inf")).sum())

@@ -15,5 +15,6 @@ from . import logistics_vessel
 from . import logistics_vessel_position
 from . import logistics_cargo
 from . import logistics_match
+from . import logistics_match_reader
 from . import logistics_match_engine
 from . import sale_order
