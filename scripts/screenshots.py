@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Take the README's screenshots from a running Odoo (scripts/run) with headless Chromium.
+
+Logs in through JSON-RPC, hands the session cookie to Chromium over the DevTools protocol, opens each
+page, waits for it to settle and saves a PNG under docs/screenshots/.
+
+Usage: python3 scripts/screenshots.py [--url http://localhost:8069] [--db logistics_crm_demo]
+       [--login admin --password admin] [--lang en_US] [--only NAME]
+Needs Debian's chromium and websocket-client (requirements.txt).
+"""
+
+import argparse
+import base64
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import websocket
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# name: (path, seconds to wait after load)
+PAGES = {
+    "matching_board": ("/odoo/action-logistics_crm.action_logistics_match", 8),
+    "cargo_offer": ("/odoo/action-logistics_crm.action_logistics_cargo/{cargo}", 4),
+    "sea_map": ("/odoo/action-logistics_crm.action_logistics_sea_map", 6),
+}
+
+
+def rpc(url, path, params, cookie=None):
+    request = urllib.request.Request(
+        url + path,
+        data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}).encode(),
+        headers={"Content-Type": "application/json", **({"Cookie": cookie} if cookie else {})},
+    )
+    with urllib.request.urlopen(request) as response:
+        body = json.loads(response.read())
+        return body.get("result"), response.headers.get("Set-Cookie", "")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--url", default="http://localhost:8069")
+    parser.add_argument("--db", default="logistics_crm_demo")
+    parser.add_argument("--login", default="admin")
+    parser.add_argument("--password", default="admin")
+    parser.add_argument("--only")
+    args = parser.parse_args()
+
+    _result, set_cookie = rpc(
+        args.url, "/web/session/authenticate", {"db": args.db, "login": args.login, "password": args.password}
+    )
+    session_id = set_cookie.split("session_id=")[1].split(";")[0]
+    cookie = f"session_id={session_id}"
+    cargo, _h = rpc(
+        args.url,
+        "/web/dataset/call_kw",
+        {
+            "model": "ir.model.data",
+            "method": "check_object_reference",
+            "args": ["logistics_crm", "cargo_coal_newcastle_qingdao"],
+            "kwargs": {},
+        },
+        cookie,
+    )
+    profile = tempfile.mkdtemp()
+    browser = subprocess.Popen(
+        [
+            shutil.which("chromium") or "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--remote-debugging-port=9333",
+            f"--user-data-dir={profile}",
+            "--window-size=1440,900",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _attempt in range(50):
+            try:
+                with urllib.request.urlopen("http://127.0.0.1:9333/json") as response:
+                    targets = json.loads(response.read())
+                page = next(t for t in targets if t["type"] == "page")
+                break
+            except (OSError, StopIteration):
+                time.sleep(0.2)
+        ws = websocket.create_connection(page["webSocketDebuggerUrl"])
+        counter = iter(range(1, 10_000))
+
+        def send(method, **params):
+            ident = next(counter)
+            ws.send(json.dumps({"id": ident, "method": method, "params": params}))
+            while True:
+                message = json.loads(ws.recv())
+                if message.get("id") == ident:
+                    return message.get("result", {})
+
+        send("Network.enable")
+        host = args.url.split("//")[1].split(":")[0].split("/")[0]
+        send("Network.setCookie", name="session_id", value=session_id, domain=host, path="/")
+        send("Emulation.setDeviceMetricsOverride", width=1440, height=900, deviceScaleFactor=1, mobile=False)
+        out = os.path.join(REPO, "docs", "screenshots")
+        os.makedirs(out, exist_ok=True)
+        for name, (path, wait) in PAGES.items():
+            if args.only and name != args.only:
+                continue
+            send("Page.navigate", url=args.url + path.format(cargo=cargo[1]))
+            time.sleep(wait)
+            shot = send("Page.captureScreenshot", format="png")
+            with open(os.path.join(out, f"{name}.png"), "wb") as handle:
+                handle.write(base64.b64decode(shot["data"]))
+            print(f"docs/screenshots/{name}.png")
+        ws.close()
+    finally:
+        browser.terminate()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
