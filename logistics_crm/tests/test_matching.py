@@ -3,6 +3,7 @@ from unittest.mock import patch
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 
 from .common_matching import MatchingCase
 
@@ -51,6 +52,7 @@ class TestMatchingData(MatchingCase):
         port.latitude = 30.5
         self.assertFalse(self.env["logistics.port.distance"].search([("port_a_id", "=", port.id)]))
 
+    @mute_logger("odoo.sql_db")
     def test_port_code_rules(self):
         cn = self.env.ref("base.cn").id
         for code, pattern in (("CNTAO", "already exists"), ("CN1AB", "not a UN/LOCODE"), ("AUABC", "does not start")):
@@ -69,6 +71,7 @@ class TestMatchingData(MatchingCase):
         self.assertEqual(port.display_name, "Lower (CNQQQ)")
         self.assertEqual(self.env["logistics.port"].name_search("CNTAO")[0][0], self.qingdao.id)
 
+    @mute_logger("odoo.sql_db")
     def test_imo_check_digit(self):
         vessel = self._vessel("Good Ship")
         self.assertEqual(len(vessel.imo), 7)
@@ -110,6 +113,7 @@ class TestMatchingData(MatchingCase):
                 self._cargo(**vals)
         self.assertEqual(self.env["logistics.cargo"].search_count([]), count)
 
+    @mute_logger("odoo.sql_db")
     def test_import_names_ports_by_code(self):
         fields_ = [
             "partner_id",

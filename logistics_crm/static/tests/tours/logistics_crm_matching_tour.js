@@ -29,20 +29,25 @@ function pickMany2one(fieldName, text, choice) {
     ];
 }
 
-/** The laycan is one date range widget: its two inputs carry the names of both fields. */
+function laycanInput(fieldName) {
+    return `.o_form_view div[name='${fieldName}'] input`;
+}
+
+function dateIn(days) {
+    return DateTime.now().plus({ days }).toFormat("MM/dd/yyyy");
+}
+
 function setDate(fieldName, days) {
-    const value = DateTime.now().plus({ days }).toFormat("MM/dd/yyyy");
-    const input = `.o_form_view div[name='laycan_start'] input[data-field='${fieldName}']`;
+    const value = dateIn(days);
     return [
         {
             content: `Set ${fieldName} to ${value}`,
-            trigger: input,
-            run: `edit ${value}`,
+            trigger: laycanInput(fieldName),
+            run: `edit ${value} && click body`,
         },
         {
-            content: "Confirm the date",
-            trigger: input,
-            run: "press Enter",
+            content: `${fieldName} keeps ${value}`,
+            trigger: `${laycanInput(fieldName)}:value('${value}')`,
         },
     ];
 }
@@ -91,13 +96,17 @@ registry.category("web_tour.tours").add("logistics_crm_matching_tour", {
             run: "edit 16.50",
         },
         {
+            content: "The laycan start is still set",
+            trigger: `${laycanInput("laycan_start")}:value('${dateIn(14)}')`,
+        },
+        {
             content: "Save the offer",
             trigger: ".o_form_view .o_form_button_save",
             run: "click",
         },
         {
             content: "Saved: the offer has its reference",
-            trigger: ".o_form_view .o_form_saved, .o_form_view:not(:has(.o_form_button_save:visible))",
+            trigger: ".o_form_view .o_breadcrumb:contains('CG')",
         },
         {
             content: "Find the vessels that fit",
