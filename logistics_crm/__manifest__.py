@@ -1,13 +1,13 @@
 {
     "name": "Logistics CRM",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
-    "summary": "Customer tiers, lifecycle and churn risk, cargo/vessel matching for freight, shipping, "
+    "summary": "Customer tiers, lifecycle and churn risk, cargo/vessel matching, complaints with SLAs for freight, shipping, "
     "road-transport and warehousing companies",
     "author": "logistics_crm developers",
     "website": "https://github.com/logistics-crm/logistics_crm",
     "license": "LGPL-3",
-    "depends": ["sale_management", "crm", "portal", "base_automation"],
+    "depends": ["sale_management", "crm", "portal", "base_automation", "resource"],
     "external_dependencies": {"python": ["searoute", "numpy"]},
     "data": [
         "security/logistics_crm_security.xml",
@@ -21,6 +21,7 @@
         "data/logistics_service_type_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
+        "data/logistics_complaint_data.xml",
         "views/logistics_customer_tier_views.xml",
         "views/logistics_tier_history_views.xml",
         "views/logistics_commodity_views.xml",
@@ -32,6 +33,7 @@
         "views/logistics_cargo_views.xml",
         "views/sale_order_views.xml",
         "views/logistics_map_views.xml",
+        "views/logistics_complaint_views.xml",
         "report/logistics_customer_analysis_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",

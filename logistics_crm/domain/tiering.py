@@ -177,7 +177,15 @@ def frequency_drop(recent_orders, prior_orders):
 
 
 def churn_risk(
-    last_order_date, recent_orders, prior_orders, today, rules=StageRules(), open_complaints=0, satisfaction=None
+    last_order_date,
+    recent_orders,
+    prior_orders,
+    today,
+    rules=StageRules(),
+    open_complaints=0,
+    satisfaction=None,
+    breached_complaints=0,
+    key_account=False,
 ):
     """Churn risk 0..100.
 
@@ -186,8 +194,11 @@ def churn_risk(
       placed inside the band by 60 % recency (how far into the window the last
       order lies) and 40 % frequency trend (drop of orders between the previous
       and the current active-window period);
-    - each open complaint adds 5 (at most 10), and a satisfaction score (0-10)
-      moves it by up to 10 points (10 lowers it, 0 raises it); still within 0..100.
+    - each open complaint adds 5 (at most 10), and each complaint whose SLA was breached
+      adds 10 more (at most 20), twice that for a key account (``key_account``): a key
+      account let down on a promise is the customer most likely to go;
+    - a satisfaction score (0-10) moves it by up to 10 points (10 lowers it, 0 raises it);
+    still within 0..100.
     """
     age = days_since(last_order_date, today)
     if age is None:
@@ -205,6 +216,8 @@ def churn_risk(
         base = low + (high - low) * inside
     if age is not None:
         base += min(10, 5 * max(0, open_complaints or 0))
+        breach_factor = 2 if key_account else 1
+        base += breach_factor * min(20, 10 * max(0, breached_complaints or 0))
         if satisfaction is not None:
             base += (5.0 - max(0.0, min(10.0, satisfaction))) * 2
     return int(round(max(0.0, min(100.0, base))))

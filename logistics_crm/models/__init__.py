@@ -18,3 +18,8 @@ from . import logistics_match
 from . import logistics_match_reader
 from . import logistics_match_engine
 from . import sale_order
+from . import logistics_complaint_stage
+from . import logistics_complaint_category
+from . import logistics_complaint
+from . import logistics_complaint_signals
+from . import res_partner_complaint

@@ -52,6 +52,12 @@ class LogisticsCustomerTier(models.Model):
         default=120,
         help="Hours within which a complaint of a customer of this tier must be resolved.",
     )
+    complaint_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Complaint working hours",
+        help="Count the complaint hours in the working time of this calendar (public holidays included). "
+        "Empty: round-the-clock hours, the deadline is the creation time plus the hours.",
+    )
     survey_frequency_days = fields.Integer(
         string="Survey every (days)",
         default=365,

@@ -93,3 +93,25 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._("The notification score is between 0 and 100."))
             if min(company.logistics_bunker_price, company.logistics_port_cost, company.logistics_port_days) < 0:
                 raise ValidationError(self.env._("Bunker price, port costs and port days cannot be negative."))
+
+    # Complaint escalation (per company)
+    logistics_complaint_escalation_hours = fields.Integer(
+        string="Escalation step (hours)",
+        default=24,
+        help="An overdue complaint goes one escalation level up for every further step it stays overdue: "
+        "level 1 when a deadline is missed, level 2 this many hours later (the sales manager is involved), "
+        "level 3 after another step.",
+    )
+    logistics_complaint_manager_id = fields.Many2one(
+        "res.users",
+        string="Complaint escalation manager",
+        domain="[('share', '=', False)]",
+        help="The sales manager asked to act on complaints from escalation level 2 (and at level 1 when the "
+        "owner has no team leader). Empty: the first sales administrator of the company.",
+    )
+
+    @api.constrains("logistics_complaint_escalation_hours")
+    def _check_logistics_complaint_escalation(self):
+        for company in self:
+            if company.logistics_complaint_escalation_hours <= 0:
+                raise ValidationError(self.env._("The escalation step must be a positive number of hours."))

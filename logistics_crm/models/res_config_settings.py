@@ -48,3 +48,20 @@ class ResConfigSettings(models.TransientModel):
     logistics_bunker_price = fields.Float(related="company_id.logistics_bunker_price", readonly=False)
     logistics_port_cost = fields.Float(related="company_id.logistics_port_cost", readonly=False)
     logistics_port_days = fields.Float(related="company_id.logistics_port_days", readonly=False)
+    logistics_complaint_escalation_hours = fields.Integer(
+        related="company_id.logistics_complaint_escalation_hours", readonly=False
+    )
+    logistics_complaint_manager_id = fields.Many2one(
+        related="company_id.logistics_complaint_manager_id", readonly=False
+    )
+    logistics_complaint_alias_id = fields.Many2one(
+        "mail.alias",
+        string="Complaints alias",
+        compute="_compute_logistics_complaint_alias_id",
+        help="Emails to this address become complaints (replies go to their thread).",
+    )
+
+    def _compute_logistics_complaint_alias_id(self):
+        alias = self.env.ref("logistics_crm.mail_alias_logistics_complaint", raise_if_not_found=False)
+        for settings in self:
+            settings.logistics_complaint_alias_id = alias
