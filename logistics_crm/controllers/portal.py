@@ -299,33 +299,32 @@ class LogisticsCustomerPortal(CustomerPortal):
         return request.render("logistics_crm.portal_my_cargo_new", values)
 
     def _logistics_cargo_values(self, form):
-        _t = request.env._
-        commodity_id = self._logistics_id(form, "commodity_id", _t("Commodity"))
+        commodity_id = self._logistics_id(form, "commodity_id", request.env._("Commodity"))
         # sudo: portal users cannot read commodities; only an active one is accepted
         commodity = request.env["logistics.commodity"].sudo().search([("id", "=", commodity_id)])
         if not commodity:
-            raise UserError(_t("Please choose a commodity of the list."))
-        currency_id = self._logistics_id(form, "currency_id", _t("Currency"))
+            raise UserError(request.env._("Please choose a commodity of the list."))
+        currency_id = self._logistics_id(form, "currency_id", request.env._("Currency"))
         currency = request.env["res.currency"].sudo().search([("id", "=", currency_id)])
         if not currency:
-            raise UserError(_t("Please choose a currency of the list."))
-        laycan_end = self._logistics_date(form, "laycan_end", _t("Laycan end"))
+            raise UserError(request.env._("Please choose a currency of the list."))
+        laycan_end = self._logistics_date(form, "laycan_end", request.env._("Laycan end"))
         vals = {
             "commodity_id": commodity.id,
-            "quantity": self._logistics_number(form, "quantity", _t("Quantity"), required=True),
-            "load_port_id": self._logistics_port(form, "load_port", _t("Load port")).id,
-            "discharge_port_id": self._logistics_port(form, "discharge_port", _t("Discharge port")).id,
-            "laycan_start": self._logistics_date(form, "laycan_start", _t("Laycan start")),
+            "quantity": self._logistics_number(form, "quantity", request.env._("Quantity"), required=True),
+            "load_port_id": self._logistics_port(form, "load_port", request.env._("Load port")).id,
+            "discharge_port_id": self._logistics_port(form, "discharge_port", request.env._("Discharge port")).id,
+            "laycan_start": self._logistics_date(form, "laycan_start", request.env._("Laycan start")),
             "laycan_end": laycan_end,
-            "freight_rate": self._logistics_number(form, "freight_rate", _t("Freight idea")),
+            "freight_rate": self._logistics_number(form, "freight_rate", request.env._("Freight idea")),
             "currency_id": currency.id,
             "note": form.get("note") or False,
             "partner_id": request.env.user.partner_id.id,
             "company_id": request.env.user.company_id.id,
         }
         if form.get("quantity_tolerance"):
-            vals["quantity_tolerance"] = self._logistics_number(form, "quantity_tolerance", _t("Tolerance"))
-        self._logistics_check_not_past(laycan_end, _t("Laycan end"))
+            vals["quantity_tolerance"] = self._logistics_number(form, "quantity_tolerance", request.env._("Tolerance"))
+        self._logistics_check_not_past(laycan_end, request.env._("Laycan end"))
         return vals
 
     # ------------------------------------------------------------------ carriers
@@ -405,10 +404,9 @@ class LogisticsCustomerPortal(CustomerPortal):
         return request.redirect(self._logistics_url(position_sudo.access_url, access_token, message="updated"))
 
     def _logistics_position_values(self, form, vessel, exclude=None):
-        _t = request.env._
-        port = self._logistics_port(form, "port", _t("Open port"))
-        date_open = self._logistics_date(form, "date_open", _t("Open date"))
-        self._logistics_check_not_past(date_open, _t("Open date"))
+        port = self._logistics_port(form, "port", request.env._("Open port"))
+        date_open = self._logistics_date(form, "date_open", request.env._("Open date"))
+        self._logistics_check_not_past(date_open, request.env._("Open date"))
         # the model's unique (vessel, port, date) constraint, checked first for a clear message
         duplicate_domain = [("vessel_id", "=", vessel.id), ("port_id", "=", port.id), ("date_open", "=", date_open)]
         if exclude:
@@ -420,7 +418,7 @@ class LogisticsCustomerPortal(CustomerPortal):
             .with_context(active_test=False)
             .search_count(duplicate_domain)
         ):
-            raise UserError(_t("This open position is already recorded."))
+            raise UserError(request.env._("This open position is already recorded."))
         return {"port_id": port.id, "date_open": date_open}
 
     @http.route("/my/positions/new", type="http", auth="user", methods=["GET", "POST"], website=True)

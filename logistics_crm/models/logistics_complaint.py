@@ -15,6 +15,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize, html2plaintext
 from odoo.tools.mail import email_split_tuples
+from odoo.tools.misc import format_datetime
 
 from ..domain import sla
 
@@ -571,26 +572,27 @@ class LogisticsComplaint(models.Model):
     def _logistics_notify_escalation(self, level):
         self.ensure_one()
         users = self._logistics_escalation_users(level)
-        lang_env = self.with_context(lang=(users[:1].lang or self.env.lang))
-        _t = lang_env.env._
-        summary = _t("Complaint %(complaint)s overdue: escalation level %(level)s", complaint=self.name, level=level)
+        env = self.with_context(lang=(users[:1].lang or self.env.lang)).env
+        summary = env._("Complaint %(complaint)s overdue: escalation level %(level)s", complaint=self.name, level=level)
         for user in users:
             # sudo: the cron plans activities for managers who may not be followers
             self.sudo().activity_schedule(
                 "logistics_crm.mail_activity_type_complaint_escalation",
                 user_id=user.id,
                 summary=summary,
-                note=_t(
+                note=env._(
                     "The SLA of this complaint is breached (deadline %(deadline)s). Owner: %(owner)s. "
                     "Check that the customer has an answer today.",
-                    deadline=fields.Datetime.to_string(self.resolution_deadline or self.response_deadline),
-                    owner=self.user_id.name or _t("nobody"),
+                    deadline=format_datetime(
+                        env, self.resolution_deadline or self.response_deadline, tz=user.tz, dt_format="short"
+                    ),
+                    owner=self.user_id.name or env._("nobody"),
                 ),
             )
-        names = ", ".join(users.mapped("name")) or _t("no manager found")
+        names = ", ".join(users.mapped("name")) or env._("no manager found")
         self.message_post(
             body=Markup("<p>%s</p>")
-            % _t("SLA breached: escalated to level %(level)s (%(managers)s).", level=level, managers=names),
+            % env._("SLA breached: escalated to level %(level)s (%(managers)s).", level=level, managers=names),
             message_type="notification",
             subtype_xmlid="mail.mt_note",
         )
@@ -766,7 +768,13 @@ class LogisticsComplaint(models.Model):
             partner_company = self.env["res.partner"].browse(values["partner_id"]).company_id
             if partner_company:
                 values["company_id"] = partner_company.id
-        return super().message_new(msg_dict, custom_values=values)
+        complaint = super().message_new(msg_dict, custom_values=values)
+        template = complaint.stage_id.mail_template_id
+        if complaint.needs_triage and complaint.email_from and template:
+            # acknowledge an unknown sender by a plain email: posting the template would make a
+            # contact of the address, and the customer is chosen at triage, not guessed
+            template.send_mail(complaint.id)
+        return complaint
 
     def _message_get_suggested_recipients(self):
         recipients = super()._message_get_suggested_recipients()
@@ -799,7 +807,8 @@ class LogisticsComplaint(models.Model):
     def _track_template(self, changes):
         res = super()._track_template(changes)
         complaint = self[0]
-        if "stage_id" in changes and complaint.stage_id.mail_template_id:
+        recipient = complaint.contact_id or complaint.partner_id
+        if "stage_id" in changes and complaint.stage_id.mail_template_id and recipient:
             res["stage_id"] = (
                 complaint.stage_id.mail_template_id,
                 {
@@ -809,6 +818,10 @@ class LogisticsComplaint(models.Model):
                 },
             )
         return res
+
+    def _mail_get_partner_fields(self, introspect_fields=False):
+        # the person who complained first: a token reply is signed by them, answers are sent to them
+        return ["contact_id", "partner_id"]
 
     def _creation_subtype(self):
         return self.env.ref("logistics_crm.mt_complaint_new")
