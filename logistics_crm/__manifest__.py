@@ -2,8 +2,8 @@
     "name": "Logistics CRM",
     "version": "18.0.1.3.0",
     "category": "Sales/CRM",
-    "summary": "Customer tiers, lifecycle and churn risk, cargo/vessel matching, complaints with SLAs for freight, shipping, "
-    "road-transport and warehousing companies",
+    "summary": "Customer tiers, lifecycle and churn risk, cargo/vessel matching, complaints with SLAs, "
+    "for freight, shipping, road-transport and warehousing companies",
     "author": "logistics_crm developers",
     "website": "https://github.com/logistics-crm/logistics_crm",
     "license": "LGPL-3",
@@ -38,6 +38,7 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
+        "views/portal_complaint_templates.xml",
         "wizard/logistics_tier_assign_views.xml",
         "wizard/logistics_tier_settings_views.xml",
         "views/logistics_crm_menus.xml",
@@ -48,6 +49,7 @@
         "demo/res_users_demo.xml",
         "demo/logistics_crm_demo.xml",
         "demo/logistics_matching_demo.xml",
+        "demo/logistics_complaint_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -22,4 +22,4 @@ from . import logistics_complaint_stage
 from . import logistics_complaint_category
 from . import logistics_complaint
 from . import logistics_complaint_signals
-from . import res_partner_complaint
+from . import logistics_complaint_demo

@@ -80,7 +80,6 @@ class LogisticsComplaint(models.Model):
     )
     contact_id = fields.Many2one(
         "res.partner",
-        string="Contact",
         index="btree_not_null",
         domain="[('commercial_partner_id', '=', partner_id)]",
         help="The person who complained; gets the answers by email.",
@@ -98,7 +97,6 @@ class LogisticsComplaint(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     stage_id = fields.Many2one(
         "logistics.complaint.stage",
-        string="Stage",
         required=True,
         index=True,
         tracking=True,
@@ -108,7 +106,7 @@ class LogisticsComplaint(models.Model):
         default=lambda self: self._default_stage(),
     )
     is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True, string="Closed")
-    category_id = fields.Many2one("logistics.complaint.category", string="Category", index=True, tracking=True)
+    category_id = fields.Many2one("logistics.complaint.category", index=True, tracking=True)
     priority = fields.Selection(PRIORITIES, default="1", required=True, index=True, tracking=True)
     user_id = fields.Many2one(
         "res.users",
@@ -120,7 +118,6 @@ class LogisticsComplaint(models.Model):
     )
     team_id = fields.Many2one(
         "crm.team",
-        string="Team",
         index=True,
         tracking=True,
         help="The owner's sales team: its leader is the first escalation level.",
@@ -233,14 +230,15 @@ class LogisticsComplaint(models.Model):
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
-        return stages.search([], order=stages._order)
+        # every active stage is a column of the board, even an empty one (a handful of records)
+        return stages.search([], order=stages._order)  # pylint: disable=no-search-all
 
     @api.depends("sla_status", "is_closed")
     def _compute_kanban_color(self):
         colors = {sla.ON_TRACK: 10, sla.AT_RISK: 2, sla.BREACHED: 1, sla.MET: 10}
         for complaint in self:
-            complaint.kanban_color = 0 if complaint.is_closed and complaint.sla_status == sla.MET else colors.get(
-                complaint.sla_status, 0
+            complaint.kanban_color = (
+                0 if complaint.is_closed and complaint.sla_status == sla.MET else colors.get(complaint.sla_status, 0)
             )
 
     def _compute_access_url(self):
@@ -819,9 +817,10 @@ class LogisticsComplaint(models.Model):
             )
         return res
 
-    def _mail_get_partner_fields(self, introspect_fields=False):
-        # the person who complained first: a token reply is signed by them, answers are sent to them
-        return ["contact_id", "partner_id"]
+    def _mail_get_partners(self, introspect_fields=False):
+        # one customer per complaint, the person who complained first: answers and signed portal
+        # links go to them, a token reply is signed by them (the portal expects a single partner)
+        return {complaint.id: complaint.contact_id or complaint.partner_id for complaint in self}
 
     def _creation_subtype(self):
         return self.env.ref("logistics_crm.mt_complaint_new")

@@ -17,3 +17,10 @@ from . import test_matching_access
 from . import test_matching_automation
 from . import test_tours_matching
 from . import test_portal_matching
+from . import test_complaint
+from . import test_portal_complaint
+from . import test_complaint_escalation
+from . import test_complaint_gateway
+from . import test_tours_complaint
+from . import test_complaint_automation
+from . import test_complaint_access

@@ -67,6 +67,22 @@ class TestComplaintSla(ComplaintCase):
             complaint.logistics_refresh_sla()
             self.assertEqual(complaint.sla_status, "on_track")
 
+    def test_answer_by_email_to_the_contact_of_a_customer(self):
+        complaint = self.complaint(self.contact_a)
+        self.assertEqual(complaint._mail_get_partners()[complaint.id], self.contact_a, "one customer: the contact")
+        with self.clock(1):
+            message = complaint.with_user(self.user_sales).message_post(
+                body="We are on it.",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=self.contact_a.ids,
+            )
+        self.assertIn(self.contact_a, message.notified_partner_ids)
+        self.assertEqual(complaint.first_response_date, at(1))
+        mail = self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
+        self.assertTrue(mail)
+        self.assertIn("access_token", mail.body_html, "the email links to the complaint's portal page")
+
     def test_mark_as_answered_after_a_call(self):
         complaint = self.complaint(self.customer_b)
         with self.clock(2):
@@ -136,9 +152,7 @@ class TestComplaintSla(ComplaintCase):
                 "name": "Office 9-17 UTC",
                 "tz": "UTC",
                 "attendance_ids": [
-                    Command.create(
-                        {"name": f"Day {day}", "dayofweek": str(day), "hour_from": 9, "hour_to": 17}
-                    )
+                    Command.create({"name": f"Day {day}", "dayofweek": str(day), "hour_from": 9, "hour_to": 17})
                     for day in range(5)
                 ],
             }

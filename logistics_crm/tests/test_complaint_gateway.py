@@ -24,10 +24,20 @@ class TestComplaintGateway(ComplaintCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.alias = cls.env.ref("logistics_crm.mail_alias_logistics_complaint")
         cls.alias_domain = cls.env["mail.alias.domain"].create({"name": "lcrm-test.example.com"})
-        cls.alias.alias_domain_id = cls.alias_domain
-        cls.alias_email = f"complaints@{cls.alias_domain.name}"
+        # a copy of the shipped alias, created in the test: had the gateway to report a failure on
+        # the alias from a new cursor, it could not wait for a row this transaction holds
+        shipped = cls.env.ref("logistics_crm.mail_alias_logistics_complaint")
+        cls.alias = cls.env["mail.alias"].create(
+            {
+                "alias_name": "complaints-test",
+                "alias_model_id": shipped.alias_model_id.id,
+                "alias_contact": shipped.alias_contact,
+                "alias_defaults": shipped.alias_defaults,
+                "alias_domain_id": cls.alias_domain.id,
+            }
+        )
+        cls.alias_email = cls.alias.display_name
 
     def receive(self, email_from, subject="Damaged cargo", body="Three crates arrived broken.", **kw):
         message_id = kw.pop("message_id", f"<{abs(hash((email_from, subject, body)))}@mail.example.com>")
@@ -41,6 +51,13 @@ class TestComplaintGateway(ComplaintCase):
             body=body,
         )
         return self.env["mail.thread"].message_process(None, raw)
+
+    def test_shipped_alias(self):
+        alias = self.env.ref("logistics_crm.mail_alias_logistics_complaint")
+        self.assertEqual(alias.alias_name, "complaints")
+        self.assertEqual(alias.alias_model_id.model, "logistics.complaint")
+        self.assertEqual(alias.alias_contact, "everyone", "customers write from addresses we may not know yet")
+        self.assertEqual(self.alias_email, "complaints-test@lcrm-test.example.com")
 
     def test_email_from_a_customer_contact_opens_a_complaint(self):
         with self.clock(0):

@@ -56,3 +56,45 @@ class TestDemo(HttpCase):
         self.assertEqual(page.status_code, 200)
         self.assertIn(self.env.ref("logistics_crm.cargo_iron_ore_hedland_qingdao").name, page.text)
         self.assertNotIn(coal.name, page.text, "another customer's cargo")
+
+    def test_complaint_demo(self):
+        """Complaints in every stage and SLA status, with every category and channel; one escalated, one
+        from an unknown email sender waiting for triage."""
+        data = self.env["ir.model.data"].search(
+            [("module", "=", "logistics_crm"), ("model", "=", "logistics.complaint")]
+        )
+        complaints = self.env["logistics.complaint"].browse(data.mapped("res_id")).exists()
+        self.assertGreaterEqual(len(complaints), 12)
+        for stage in ("new", "investigating", "solution", "waiting", "resolved", "closed", "refused"):
+            self.assertIn(self.env.ref(f"logistics_crm.complaint_stage_{stage}"), complaints.stage_id, stage)
+        for category in ("delay", "damage", "loss", "documentation", "billing", "service", "other"):
+            self.assertIn(self.env.ref(f"logistics_crm.complaint_category_{category}"), complaints.category_id)
+        self.assertEqual(set(complaints.mapped("channel")), {"phone", "email", "portal", "chat", "visit"})
+        # the SLA as the demo set it up: open complaints' statuses move on with the clock (the SLA watch),
+        # so they are read at the moment the demo was loaded; closed ones keep theirs for good
+        loaded = max(data.mapped("create_date"))
+        statuses = {complaint._logistics_sla_status(loaded) for complaint in complaints}
+        self.assertEqual(statuses, {"on_track", "at_risk", "breached", "met"})
+        open_statuses = {c._logistics_sla_status(loaded) for c in complaints.filtered(lambda c: not c.is_closed)}
+        self.assertEqual(open_statuses, {"on_track", "at_risk", "breached"})
+        closed = complaints.filtered("is_closed")
+        self.assertEqual(set(closed.mapped("sla_status")), {"met", "breached"})
+        self.assertTrue(all(closed.mapped("resolution")), "a closed complaint has its resolution")
+        self.assertTrue(all(closed.mapped("date_closed")))
+        self.assertTrue(complaints.filtered(lambda c: c.stage_id.sla_pause and c.sla_paused_since))
+        # escalated: a deadline missed, the managers are asked to act
+        escalated = complaints.filtered(lambda c: c.escalation_level >= 1)
+        self.assertTrue(escalated)
+        activity_type = self.env.ref("logistics_crm.mail_activity_type_complaint_escalation")
+        self.assertTrue(escalated.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
+        # an email from an unknown sender, waiting to be linked to a customer
+        unknown = complaints.filtered("needs_triage")
+        self.assertTrue(unknown)
+        self.assertFalse(unknown[0].partner_id)
+        self.assertEqual(unknown[0].channel, "email")
+        self.assertTrue(unknown[0].email_from)
+        # the clocks started in the past: received before the demo was loaded
+        self.assertTrue(all(c.create_date < loaded for c in complaints))
+        self.assertTrue(any(c.root_cause_type and c.root_cause and c.corrective_action for c in complaints))
+        self.assertTrue(complaints.filtered("compensation_amount"))
+        self.assertTrue(complaints.filtered("sale_order_id"))
