@@ -27,6 +27,14 @@ PAGES = {
     "matching_board": ("/odoo/action-logistics_crm.action_logistics_match", 8),
     "cargo_offer": ("/odoo/action-logistics_crm.action_logistics_cargo/{cargo}", 4),
     "sea_map": ("/odoo/action-logistics_crm.action_logistics_sea_map", 6),
+    "complaints_board": ("/odoo/action-logistics_crm.action_logistics_complaint", 5),
+    "complaint_form": ("/odoo/action-logistics_crm.action_logistics_complaint/{complaint}", 5),
+    "complaint_sla_dashboard": ("/odoo/action-logistics_crm.action_logistics_complaint_dashboard", 5),
+}
+# demo records the pages open: {placeholder: xmlid}
+RECORDS = {
+    "cargo": "cargo_coal_newcastle_qingdao",
+    "complaint": "complaint_demo_coal_short_landed",
 }
 
 
@@ -55,17 +63,20 @@ def main():
     )
     session_id = set_cookie.split("session_id=")[1].split(";")[0]
     cookie = f"session_id={session_id}"
-    cargo, _h = rpc(
-        args.url,
-        "/web/dataset/call_kw",
-        {
-            "model": "ir.model.data",
-            "method": "check_object_reference",
-            "args": ["logistics_crm", "cargo_coal_newcastle_qingdao"],
-            "kwargs": {},
-        },
-        cookie,
-    )
+    ids = {}
+    for key, xmlid in RECORDS.items():
+        reference, _h = rpc(
+            args.url,
+            "/web/dataset/call_kw",
+            {
+                "model": "ir.model.data",
+                "method": "check_object_reference",
+                "args": ["logistics_crm", xmlid],
+                "kwargs": {},
+            },
+            cookie,
+        )
+        ids[key] = reference[1]
     profile = tempfile.mkdtemp()
     browser = subprocess.Popen(
         [
@@ -111,7 +122,7 @@ def main():
         for name, (path, wait) in PAGES.items():
             if args.only and name != args.only:
                 continue
-            send("Page.navigate", url=args.url + path.format(cargo=cargo[1]))
+            send("Page.navigate", url=args.url + path.format(**ids))
             time.sleep(wait)
             shot = send("Page.captureScreenshot", format="png")
             with open(os.path.join(out, f"{name}.png"), "wb") as handle:

@@ -123,16 +123,21 @@ class LogisticsComplaint(models.Model):
         help="The owner's sales team: its leader is the first escalation level.",
     )
     description = fields.Text(required=True, help="What happened, in the customer's words.")
-    root_cause = fields.Text(help="Why it happened, found by the investigation.")
+    root_cause = fields.Text(
+        groups="logistics_crm.group_logistics_crm_user", help="Why it happened, found by the investigation."
+    )
     root_cause_type = fields.Selection(
         ROOT_CAUSE_TYPES,
+        groups="logistics_crm.group_logistics_crm_user",
         string="Root cause type",
         index=True,
         tracking=True,
         help="Where the cause lies, for the analysis of complaints by root cause.",
     )
     corrective_action = fields.Text(help="What was done to put this complaint right.")
-    preventive_action = fields.Text(help="What changes so that it does not happen again.")
+    preventive_action = fields.Text(
+        groups="logistics_crm.group_logistics_crm_user", help="What changes so that it does not happen again."
+    )
     resolution = fields.Text(help="The answer given to the customer; required to close the complaint.")
     compensation_amount = fields.Monetary(
         string="Compensation",
@@ -195,12 +200,21 @@ class LogisticsComplaint(models.Model):
         "closed in time. Refreshed by the SLA watch every 15 minutes.",
     )
     sla_paused_since = fields.Datetime(
-        readonly=True, copy=False, help="Set while the complaint is in a stage that pauses the clock."
+        groups="logistics_crm.group_logistics_crm_user",
+        readonly=True,
+        copy=False,
+        help="Set while the complaint is in a stage that pauses the clock.",
     )
     sla_paused_hours = fields.Float(
-        string="Paused (hours)", readonly=True, copy=False, digits=(10, 2), help="Total time the clock was paused."
+        groups="logistics_crm.group_logistics_crm_user",
+        string="Paused (hours)",
+        readonly=True,
+        copy=False,
+        digits=(10, 2),
+        help="Total time the clock was paused.",
     )
     escalation_level = fields.Integer(
+        groups="logistics_crm.group_logistics_crm_user",
         readonly=True,
         copy=False,
         tracking=True,
@@ -208,6 +222,7 @@ class LogisticsComplaint(models.Model):
         "still overdue a further escalation step, the sales manager is involved too.",
     )
     hours_to_close = fields.Float(
+        groups="logistics_crm.group_logistics_crm_user",
         string="Hours to close",
         readonly=True,
         copy=False,

@@ -46,6 +46,20 @@ class TestComplaintAccess(ComplaintCase):
         self.assertEqual(sum(total for _status, _count, total in groups), 50.0)
         self.assertEqual(self.Complaint.with_user(self.user_sales).search([("id", "=", self.complaint_b.id)]).ids, [])
 
+    def test_portal_customer_reads_the_complaint_but_not_the_internal_investigation(self):
+        portal_user = new_test_user(
+            self.env, login="lcrm_portal_zhang", groups="base.group_portal", partner_id=self.contact_a.id
+        )
+        self.complaint_a.write({"root_cause": "Our driver skipped the lashing check.", "root_cause_type": "transport"})
+        complaint = self.complaint_a.with_user(portal_user)
+        self.assertEqual(complaint.read(["description"])[0]["description"], "Company A's complaint.")
+        for field in ("root_cause", "root_cause_type", "preventive_action", "escalation_level"):
+            with self.assertRaises(AccessError, msg=field):
+                complaint.read([field])
+        with self.assertRaises(AccessError):
+            complaint.write({"description": "Changed by the customer"})
+        self.assertFalse(self.Complaint.with_user(portal_user).search([("id", "=", self.complaint_b.id)]))
+
     def test_user_creates_and_writes_but_does_not_delete(self):
         complaint = self.Complaint.with_user(self.user_sales).create(
             {"partner_id": self.customer_b.id, "description": "Invoice charged twice."}

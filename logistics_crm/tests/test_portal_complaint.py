@@ -320,8 +320,10 @@ class TestPortalComplaint(HttpCase, LogisticsCrmCase):
         self._post_reply(self.complaint, "Answer from the emailed link.", token=token)
         message = self._messages_with(self.complaint, "Answer from the emailed link.")
         self.assertEqual(len(message), 1)
-        # the customer of the complaint is the author, as for any Odoo document shared by link
-        self.assertEqual(message.author_id, self.customer)
+        # the complaint's customer is the author, as for any Odoo document shared by link: here the person
+        # who complained (the complaint's one mail customer), not their company
+        self.assertEqual(self.complaint.contact_id, self.contact)
+        self.assertEqual(message.author_id, self.contact)
         self.assertEqual(message.subtype_id, self.env.ref("mail.mt_comment"))
 
         # the signed link of a notification email names the contact who answers
