@@ -27,14 +27,17 @@ PAGES = {
     "matching_board": ("/odoo/action-logistics_crm.action_logistics_match", 8),
     "cargo_offer": ("/odoo/action-logistics_crm.action_logistics_cargo/{cargo}", 4),
     "sea_map": ("/odoo/action-logistics_crm.action_logistics_sea_map", 6),
-    "complaints_board": ("/odoo/action-logistics_crm.action_logistics_complaint", 5),
+    "complaints_board": ("/odoo/action-logistics_crm.action_logistics_complaint", 8),
     "complaint_form": ("/odoo/action-logistics_crm.action_logistics_complaint/{complaint}", 5),
     "complaint_sla_dashboard": ("/odoo/action-logistics_crm.action_logistics_complaint_dashboard", 5),
+    # a customer's view: run with --login wangwei --password wangwei --only portal_complaint
+    "portal_complaint": ("/my/complaints/{complaint_portal}", 10),
 }
 # demo records the pages open: {placeholder: xmlid}
 RECORDS = {
     "cargo": "cargo_coal_newcastle_qingdao",
     "complaint": "complaint_demo_coal_short_landed",
+    "complaint_portal": "complaint_demo_demurrage_invoice",
 }
 
 
@@ -76,7 +79,7 @@ def main():
             },
             cookie,
         )
-        ids[key] = reference[1]
+        ids[key] = reference[1] if reference else 0  # a portal user may not read the references
     profile = tempfile.mkdtemp()
     browser = subprocess.Popen(
         [

@@ -826,7 +826,9 @@ class LogisticsComplaint(models.Model):
                 complaint.stage_id.mail_template_id,
                 {
                     "auto_delete_keep_log": False,
-                    "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+                    # a message to the customer, shown in their portal thread; as an automatic message
+                    # (auto_comment) it is no first response
+                    "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment"),
                     "email_layout_xmlid": "mail.mail_notification_light",
                 },
             )
