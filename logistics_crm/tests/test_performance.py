@@ -8,16 +8,37 @@ class TestPerformance(LogisticsCrmCase):
     """The recomputation is set-based: its query count does not grow with the number of customers."""
 
     def _world(self, count):
+        partners = self.env["res.partner"]
         for index in range(count):
             partner = self._customer(f"Perf customer {count}-{index}")
             self._order(partner, 1000 * (index + 1), days_ago=index + 1)
+            partners |= partner
+        return partners
 
     def test_query_count_does_not_grow_with_customers(self):
         self._world(5)
         self.recompute()  # first run: everyone changes (writes, tracking messages)
         self.env.invalidate_all()
-        # steady state: no change, a fixed handful of queries
-        with self.assertQueryCount(__system__=12):
+        # steady state: no change, a fixed handful of queries: 12 for the tiers, and the complaints'
+        # churn signals (one grouped query over the company's complaints, then, when some complaint
+        # breached its SLA, the first tier and the current tier of those customers: key accounts)
+        with self.assertQueryCount(__system__=15):
+            summary = self.recompute()
+        self.assertEqual(summary["changed"], 0)
+
+    def test_query_count_does_not_grow_with_complaints(self):
+        customers = self._world(5)
+        self.recompute()
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=15):
+            self.recompute()
+        complaints = self.env["logistics.complaint"].create(
+            [{"partner_id": customer.id, "description": "Late again."} for customer in customers for _i in range(3)]
+        )
+        complaints.with_context(logistics_complaint_sla_refresh=True).write({"sla_status": "breached"})
+        self.recompute()  # the new signals change the churn risk once
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=15):
             summary = self.recompute()
         self.assertEqual(summary["changed"], 0)
 
