@@ -20,6 +20,8 @@ from . import logistics_match_engine
 from . import sale_order
 from . import logistics_complaint_stage
 from . import logistics_complaint_category
+from . import logistics_complaint_mail
+from . import logistics_complaint_escalation
 from . import logistics_complaint
 from . import logistics_complaint_signals
 from . import logistics_complaint_demo

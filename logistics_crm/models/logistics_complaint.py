@@ -1,4 +1,5 @@
-"""Customer complaints: the workflow, the SLA clock by tier and the email gateway.
+"""Customer complaints: the workflow and the SLA clock by tier (the email gateway and the
+escalation ladder are in logistics_complaint_mail.py and logistics_complaint_escalation.py).
 
 The SLA rules themselves (deadlines, pauses, status, escalation ladder) are plain Python
 in ``domain/sla.py``; this model feeds them the tier's hours and calendar and writes the
@@ -6,20 +7,12 @@ results through ``write()``, so that automated actions on ``sla_status`` or
 ``escalation_level`` fire.
 """
 
-import logging
 from collections import defaultdict
-
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, email_normalize, html2plaintext
-from odoo.tools.mail import email_split_tuples
-from odoo.tools.misc import format_datetime
 
 from ..domain import sla
-
-_logger = logging.getLogger(__name__)
 
 PRIORITIES = [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")]
 CHANNELS = [
@@ -48,17 +41,15 @@ ROOT_CAUSE_TYPES = [
 ]
 # a change of these fields recomputes the SLA status at once
 SLA_FIELDS = {"stage_id", "first_response_date", "response_deadline", "resolution_deadline", "date_closed"}
-# headers of automatic replies (RFC 3834 and the usual vendor ones): never a new complaint
-AUTO_REPLY_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Auto-Response")
-AUTO_PRECEDENCE = ("auto_reply", "bulk", "junk", "list")
-ESCALATION_LOCK_NAMESPACE = 51_812  # first key of the escalation run's advisory lock (second: 0)
 SLA_REFRESH_KEY = "logistics_complaint_sla_refresh"
 
 
 class LogisticsComplaint(models.Model):
     _name = "logistics.complaint"
     _description = "Customer complaint"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    # the mail gateway and chatter, and the escalation ladder, are parts of this model kept in their own
+    # files (logistics_complaint_mail.py, logistics_complaint_escalation.py)
+    _inherit = ["portal.mixin", "logistics.complaint.mail", "mail.activity.mixin", "logistics.complaint.escalation"]
     _order = "priority desc, id desc"
     _rec_names_search = ["name", "subject", "partner_id.name", "email_from"]
     _primary_email = "email_from"
@@ -514,128 +505,6 @@ class LogisticsComplaint(models.Model):
             changed |= records
         return changed
 
-    # ------------------------------------------------------------------ escalation
-    @api.model
-    def logistics_escalate_overdue(self, batch_size=1000):
-        """Refresh the SLA of open complaints and escalate the overdue ones (the SLA watch cron).
-
-        - open complaints turn at risk or breached as their clocks run (through ``write()``);
-        - an overdue complaint gets the escalation level of the ladder (1 once a deadline is missed,
-          one more per further escalation step of its company), an activity for the owner's manager
-          (and the sales manager from level 2) and a note in the chatter.
-
-        Idempotent: a complaint already at its level is left alone. A second run while one is under
-        way does nothing. Returns the complaints escalated by this run.
-        """
-        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", ESCALATION_LOCK_NAMESPACE, 0))
-        if not self.env.cr.fetchone()[0]:
-            _logger.info("Complaint SLA watch already running: skipped")
-            return self.browse()
-        # sudo: the cron watches the complaints of every company, whoever runs it
-        complaints_model = self.sudo().with_context(active_test=False)
-        open_ids = complaints_model.search([("is_closed", "=", False), ("sla_paused_since", "=", False)]).ids
-        escalated = self.browse()
-        for start in range(0, len(open_ids), batch_size):
-            batch = complaints_model.browse(open_ids[start : start + batch_size])
-            batch.logistics_refresh_sla()
-            escalated |= batch._logistics_escalate()
-        return self.browse(escalated.ids)
-
-    def _logistics_escalate(self):
-        now = fields.Datetime.now()
-        by_level = defaultdict(list)
-        for complaint in self:
-            overdue = sla.overdue_hours(
-                now,
-                complaint.response_deadline or None,
-                complaint.resolution_deadline or None,
-                first_response=complaint.first_response_date or None,
-                closed=complaint.date_closed or None,
-            )
-            level = sla.escalation_level(overdue, complaint.company_id.logistics_complaint_escalation_hours)
-            if level > complaint.escalation_level:
-                by_level[level].append(complaint.id)
-        escalated = self.browse()
-        for level, ids in sorted(by_level.items()):
-            complaints = self.browse(ids)
-            complaints.write({"escalation_level": level})
-            for complaint in complaints:
-                complaint._logistics_notify_escalation(level)
-            escalated |= complaints
-        return escalated
-
-    def _logistics_escalation_users(self, level):
-        """Who is asked to act at ``level``: the owner's manager, and the sales manager from level 2."""
-        self.ensure_one()
-        company = self.company_id
-        team = self.team_id or self.user_id.sale_team_id
-        manager = team.user_id if team.user_id and team.user_id != self.user_id else self.env["res.users"]
-        sales_manager = company.logistics_complaint_manager_id
-        if not sales_manager:
-            # sudo: the escalation may run as a user who cannot read the group's members
-            group = self.env.ref("sales_team.group_sale_manager").sudo()
-            sales_manager = group.users.filtered(
-                lambda u: not u.share and u.active and company in u.company_ids and not u._is_superuser()
-            ).sorted("id")[:1]
-        users = manager or sales_manager
-        if level >= 2:
-            users |= sales_manager
-        return users.filtered(lambda u: u.active)
-
-    def _logistics_notify_escalation(self, level):
-        self.ensure_one()
-        users = self._logistics_escalation_users(level)
-        env = self.with_context(lang=(users[:1].lang or self.env.lang)).env
-        summary = env._("Complaint %(complaint)s overdue: escalation level %(level)s", complaint=self.name, level=level)
-        for user in users:
-            # sudo: the cron plans activities for managers who may not be followers
-            self.sudo().activity_schedule(
-                "logistics_crm.mail_activity_type_complaint_escalation",
-                user_id=user.id,
-                summary=summary,
-                note=env._(
-                    "The SLA of this complaint is breached (deadline %(deadline)s). Owner: %(owner)s. "
-                    "Check that the customer has an answer today.",
-                    deadline=format_datetime(
-                        env, self.resolution_deadline or self.response_deadline, tz=user.tz, dt_format="short"
-                    ),
-                    owner=self.user_id.name or env._("nobody"),
-                ),
-            )
-        names = ", ".join(users.mapped("name")) or env._("no manager found")
-        self.message_post(
-            body=Markup("<p>%s</p>")
-            % env._("SLA breached: escalated to level %(level)s (%(managers)s).", level=level, managers=names),
-            message_type="notification",
-            subtype_xmlid="mail.mt_note",
-        )
-
-    def logistics_notify_manager(self):
-        """Ask the owner's manager (or the sales manager) to look at these complaints now.
-
-        For automated actions, e.g. the shipped rule on urgent complaints. One activity per
-        complaint and manager; none while such an activity is still open.
-        """
-        activity_type = self.env.ref("logistics_crm.mail_activity_type_complaint_escalation")
-        for complaint in self:
-            users = complaint._logistics_escalation_users(1)
-            open_for = set(
-                complaint.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).mapped("user_id").ids
-            )
-            for user in users.filtered(lambda u, open_for=open_for: u.id not in open_for):
-                complaint.sudo().activity_schedule(
-                    activity_type_id=activity_type.id,
-                    user_id=user.id,
-                    summary=self.env._(
-                        "Look at complaint %(complaint)s (priority %(priority)s)",
-                        complaint=complaint.name,
-                        priority=dict(self._fields["priority"]._description_selection(self.env)).get(
-                            complaint.priority
-                        ),
-                    ),
-                )
-        return True
-
     # ------------------------------------------------------------------ the workflow (buttons)
     @api.model
     def _logistics_stage(self, xmlid, closed=False):
@@ -688,164 +557,3 @@ class LogisticsComplaint(models.Model):
         """Take ownership of the complaints."""
         self.write({"user_id": self.env.uid, "team_id": self.env.user.sale_team_id.id or False})
         return True
-
-    # ------------------------------------------------------------------ triage of unknown senders
-    def action_link_customer(self):
-        """Link a complaint from an unknown sender to the customer who has its email address."""
-        for complaint in self:
-            email = email_normalize(complaint.email_from or "")
-            contact = (
-                self.env["res.partner"].search([("email_normalized", "=", email)], limit=1)
-                if email
-                else self.env["res.partner"]
-            )
-            if not contact:
-                raise UserError(
-                    self.env._(
-                        "No customer has the address %(email)s: create the customer, or choose it in the Customer "
-                        "field.",
-                        email=complaint.email_from or "-",
-                    )
-                )
-            complaint.write({"contact_id": contact.id, "partner_id": contact.commercial_partner_id.id})
-        self.write({"needs_triage": False})
-        return True
-
-    def action_create_customer(self):
-        """Create a customer contact from the sender of the complaint, link it and open it to complete it."""
-        self.ensure_one()
-        if not self.email_from:
-            raise UserError(self.env._("This complaint has no sender address to create a customer from."))
-        name, email = (email_split_tuples(self.email_from) or [("", self.email_from)])[0]
-        contact = self.env["res.partner"].create(
-            {
-                "name": name or email,
-                "email": email,
-                "company_id": self.company_id.id,
-                "user_id": self.user_id.id or False,
-            }
-        )
-        self.write({"contact_id": contact.id, "partner_id": contact.id, "needs_triage": False})
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "res.partner",
-            "res_id": contact.id,
-            "view_mode": "form",
-            "target": "current",
-        }
-
-    # ------------------------------------------------------------------ mail gateway and chatter
-    @api.model
-    def _routing_check_route(self, message, message_dict, route, raise_exception=True):
-        """An automatic reply never opens a new complaint (replies to a complaint still land on it)."""
-        route = super()._routing_check_route(message, message_dict, route, raise_exception=raise_exception)
-        if route and route[0] == self._name and not route[1] and self._logistics_is_auto_reply(message):
-            _logger.info(
-                "Automatic reply from %s (Message-Id %s): no complaint created",
-                message_dict.get("email_from"),
-                message_dict.get("message_id"),
-            )
-            return ()
-        return route
-
-    @api.model
-    def _logistics_is_auto_reply(self, message):
-        auto_submitted = (message.get("Auto-Submitted") or "").strip().lower()
-        if auto_submitted and auto_submitted != "no":
-            return True
-        if any(message.get(header) for header in AUTO_REPLY_HEADERS):
-            return True
-        if (message.get("X-Auto-Response-Suppress") or "").strip().lower() in ("all", "oof"):
-            return True
-        return (message.get("Precedence") or "").strip().lower() in AUTO_PRECEDENCE
-
-    @api.model
-    def message_new(self, msg_dict, custom_values=None):
-        """A new email to the complaints alias: a complaint of the sender's customer company."""
-        values = dict(custom_values or {})
-        author = self.env["res.partner"].browse(msg_dict.get("author_id")).exists()
-        if author and author.user_ids.filtered(lambda u: not u.share):
-            author = self.env["res.partner"]  # a colleague forwarding: the customer is triaged by hand
-        subject = (msg_dict.get("subject") or "").strip()
-        text = html2plaintext(msg_dict.get("body") or "").strip()
-        values.setdefault("subject", subject[:200] or False)
-        values.setdefault("description", text or subject or self.env._("(empty email)"))
-        values.setdefault("channel", "email")
-        values.setdefault("email_from", msg_dict.get("email_from") or False)
-        if author:
-            values.setdefault("partner_id", author.commercial_partner_id.id)
-            values.setdefault("contact_id", author.id)
-        elif not values.get("partner_id"):
-            values["needs_triage"] = True
-        if values.get("partner_id") and "company_id" not in values:
-            partner_company = self.env["res.partner"].browse(values["partner_id"]).company_id
-            if partner_company:
-                values["company_id"] = partner_company.id
-        complaint = super().message_new(msg_dict, custom_values=values)
-        template = complaint.stage_id.mail_template_id
-        if complaint.needs_triage and complaint.email_from and template:
-            # acknowledge an unknown sender by a plain email: posting the template would make a
-            # contact of the address, and the customer is chosen at triage, not guessed
-            template.send_mail(complaint.id)
-        return complaint
-
-    def _message_get_suggested_recipients(self):
-        recipients = super()._message_get_suggested_recipients()
-        for complaint in self:
-            contact = complaint.contact_id or complaint.partner_id
-            if contact and contact not in [r.get("partner_id") for r in recipients]:
-                complaint._message_add_suggested_recipient(
-                    recipients, partner=contact, reason=self.env._("Customer"), email=contact.email
-                )
-            elif not contact and complaint.email_from:
-                complaint._message_add_suggested_recipient(
-                    recipients, email=complaint.email_from, reason=self.env._("Customer email")
-                )
-        return recipients
-
-    def message_post(self, **kwargs):
-        message = super().message_post(**kwargs)
-        # a public answer from staff is the first response of the SLA
-        if (
-            message
-            and message.message_type in ("comment", "email")
-            and message.subtype_id == self.env.ref("mail.mt_comment")
-            and not self.env.user.share
-            and not self.env.su
-            and message.author_id == self.env.user.partner_id
-        ):
-            self.filtered(lambda c: not c.first_response_date).write({"first_response_date": fields.Datetime.now()})
-        return message
-
-    def _track_template(self, changes):
-        res = super()._track_template(changes)
-        complaint = self[0]
-        recipient = complaint.contact_id or complaint.partner_id
-        if "stage_id" in changes and complaint.stage_id.mail_template_id and recipient:
-            res["stage_id"] = (
-                complaint.stage_id.mail_template_id,
-                {
-                    "auto_delete_keep_log": False,
-                    # a message to the customer, shown in their portal thread; as an automatic message
-                    # (auto_comment) it is no first response
-                    "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment"),
-                    "email_layout_xmlid": "mail.mail_notification_light",
-                },
-            )
-        return res
-
-    def _mail_get_partners(self, introspect_fields=False):
-        # one customer per complaint, the person who complained first: answers and signed portal
-        # links go to them, a token reply is signed by them (the portal expects a single partner)
-        return {complaint.id: complaint.contact_id or complaint.partner_id for complaint in self}
-
-    def _creation_subtype(self):
-        return self.env.ref("logistics_crm.mt_complaint_new")
-
-    def _track_subtype(self, init_values):
-        self.ensure_one()
-        if "stage_id" in init_values and self.stage_id.is_closed:
-            return self.env.ref("logistics_crm.mt_complaint_closed")
-        if "sla_status" in init_values and self.sla_status == sla.BREACHED:
-            return self.env.ref("logistics_crm.mt_complaint_breached")
-        return super()._track_subtype(init_values)

@@ -3,7 +3,7 @@
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from odoo.addons.logistics_crm.models.logistics_complaint import ESCALATION_LOCK_NAMESPACE
+from odoo.addons.logistics_crm.models.logistics_complaint_escalation import ESCALATION_LOCK_NAMESPACE
 
 from .common_complaint import ComplaintCase
 
