@@ -241,11 +241,10 @@ class LogisticsComplaint(models.Model):
 
     @api.depends("sla_status", "is_closed")
     def _compute_kanban_color(self):
-        colors = {sla.ON_TRACK: 10, sla.AT_RISK: 2, sla.BREACHED: 1, sla.MET: 10}
+        # the card's left border: green on track, orange at risk, red breached; none once met
+        colors = {sla.ON_TRACK: 10, sla.AT_RISK: 2, sla.BREACHED: 1}
         for complaint in self:
-            complaint.kanban_color = (
-                0 if complaint.is_closed and complaint.sla_status == sla.MET else colors.get(complaint.sla_status, 0)
-            )
+            complaint.kanban_color = colors.get(complaint.sla_status, 0)
 
     def _compute_access_url(self):
         result = super()._compute_access_url()
