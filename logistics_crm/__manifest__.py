@@ -1,13 +1,13 @@
 {
     "name": "Logistics CRM",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/CRM",
     "summary": "Customer tiers, lifecycle and churn risk, cargo/vessel matching, complaints with SLAs, "
-    "for freight, shipping, road-transport and warehousing companies",
+    "satisfaction surveys and staff KPIs, for freight, shipping, road-transport and warehousing companies",
     "author": "logistics_crm developers",
     "website": "https://github.com/logistics-crm/logistics_crm",
     "license": "LGPL-3",
-    "depends": ["sale_management", "crm", "portal", "base_automation", "resource"],
+    "depends": ["sale_management", "crm", "portal", "base_automation", "resource", "survey"],
     "external_dependencies": {"python": ["searoute", "numpy"]},
     "data": [
         "security/logistics_crm_security.xml",
@@ -22,6 +22,7 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/logistics_complaint_data.xml",
+        "data/logistics_survey_data.xml",
         "views/logistics_customer_tier_views.xml",
         "views/logistics_tier_history_views.xml",
         "views/logistics_commodity_views.xml",
@@ -36,6 +37,7 @@
         "views/logistics_complaint_views.xml",
         "report/logistics_customer_analysis_views.xml",
         "views/res_partner_views.xml",
+        "views/logistics_satisfaction_views.xml",
         "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
         "views/portal_complaint_templates.xml",
@@ -63,4 +65,5 @@
     },
     "images": ["static/description/banner.png"],
     "application": True,
+    "post_init_hook": "_logistics_post_init",
 }

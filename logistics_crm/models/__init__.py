@@ -5,6 +5,7 @@ from . import logistics_customer_values
 from . import logistics_tier_reader
 from . import logistics_tier_engine
 from . import logistics_care_plan
+from . import logistics_partner_satisfaction
 from . import res_partner
 from . import logistics_tier_history
 from . import res_company
@@ -22,6 +23,10 @@ from . import logistics_complaint_stage
 from . import logistics_complaint_category
 from . import logistics_complaint_mail
 from . import logistics_complaint_escalation
+from . import logistics_complaint_survey
 from . import logistics_complaint
-from . import logistics_complaint_signals
+from . import logistics_churn_signals
 from . import logistics_complaint_demo
+from . import survey_question
+from . import survey_user_input
+from . import logistics_satisfaction_report

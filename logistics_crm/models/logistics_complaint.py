@@ -49,7 +49,13 @@ class LogisticsComplaint(models.Model):
     _description = "Customer complaint"
     # the mail gateway and chatter, and the escalation ladder, are parts of this model kept in their own
     # files (logistics_complaint_mail.py, logistics_complaint_escalation.py)
-    _inherit = ["portal.mixin", "logistics.complaint.mail", "mail.activity.mixin", "logistics.complaint.escalation"]
+    _inherit = [
+        "portal.mixin",
+        "logistics.complaint.mail",
+        "mail.activity.mixin",
+        "logistics.complaint.escalation",
+        "logistics.complaint.survey",
+    ]
     _order = "priority desc, id desc"
     _rec_names_search = ["name", "subject", "partner_id.name", "email_from"]
     _primary_email = "email_from"
@@ -465,6 +471,7 @@ class LogisticsComplaint(models.Model):
                         "first_response_date": complaint.first_response_date or now,
                     }
                 )
+            closing._logistics_send_closing_survey()
         if reopening:
             reopening.write({"date_closed": False, "hours_to_close": 0.0})
 

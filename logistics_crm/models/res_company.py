@@ -115,3 +115,41 @@ class ResCompany(models.Model):
         for company in self:
             if company.logistics_complaint_escalation_hours <= 0:
                 raise ValidationError(self.env._("The escalation step must be a positive number of hours."))
+
+    # Satisfaction surveys (per company)
+    logistics_survey_id = fields.Many2one(
+        "survey.survey",
+        string="Satisfaction survey",
+        help="The survey customers are invited to. Empty: the shipped customer satisfaction survey.",
+    )
+    logistics_survey_order_delay_days = fields.Integer(
+        string="Survey delay after an order (days)",
+        default=3,
+        help="Days after an order is delivered (or locked as done) before its customer is invited. "
+        "The tier's survey frequency still applies.",
+    )
+    logistics_survey_window_days = fields.Integer(
+        string="Satisfaction window (days)",
+        default=365,
+        help="A customer's satisfaction score and NPS are made of its answers completed within this many days.",
+    )
+    logistics_survey_deadline_days = fields.Integer(
+        string="Survey link valid (days)",
+        default=30,
+        help="An invitation can be answered for this many days. 0: no limit.",
+    )
+    logistics_survey_on_complaint = fields.Boolean(
+        string="Survey after complaints",
+        default=True,
+        help="Closing a complaint invites the customer who raised it to the satisfaction survey.",
+    )
+
+    @api.constrains(
+        "logistics_survey_order_delay_days", "logistics_survey_window_days", "logistics_survey_deadline_days"
+    )
+    def _check_logistics_survey(self):
+        for company in self:
+            if min(company.logistics_survey_order_delay_days, company.logistics_survey_deadline_days) < 0:
+                raise ValidationError(self.env._("Survey delay and link validity cannot be negative."))
+            if company.logistics_survey_window_days < 1:
+                raise ValidationError(self.env._("The satisfaction window is at least one day."))

@@ -65,3 +65,13 @@ class ResConfigSettings(models.TransientModel):
         alias = self.env.ref("logistics_crm.mail_alias_logistics_complaint", raise_if_not_found=False)
         for settings in self:
             settings.logistics_complaint_alias_id = alias
+
+    logistics_survey_id = fields.Many2one(related="company_id.logistics_survey_id", readonly=False)
+    logistics_survey_order_delay_days = fields.Integer(
+        related="company_id.logistics_survey_order_delay_days", readonly=False
+    )
+    logistics_survey_window_days = fields.Integer(related="company_id.logistics_survey_window_days", readonly=False)
+    logistics_survey_deadline_days = fields.Integer(
+        related="company_id.logistics_survey_deadline_days", readonly=False
+    )
+    logistics_survey_on_complaint = fields.Boolean(related="company_id.logistics_survey_on_complaint", readonly=False)

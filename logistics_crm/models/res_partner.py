@@ -51,7 +51,8 @@ MANAGER_GROUP = "logistics_crm.group_logistics_crm_manager"
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "logistics.partner.satisfaction"]
 
     # ------------------------------------------------------------------ who is a customer
     is_logistics_customer = fields.Boolean(

@@ -1,9 +1,11 @@
-"""Complaints as churn signals of the tier engine (the foundation's churn-signal hook)."""
+"""Complaints and satisfaction answers as churn signals of the tier engine (the foundation's hook)."""
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
+
+from ..domain import satisfaction
 
 # closed complaints whose SLA was breached count as a churn signal for this long
 BREACH_MEMORY_DAYS = 365
@@ -14,12 +16,50 @@ class LogisticsTierEngine(models.AbstractModel):
 
     @api.model
     def _logistics_churn_signals(self, company, partner_ids):
+        """The complaint signals (below), then the customer's NPS as ``satisfaction`` (0-10).
+
+        Detractors raise churn risk, promoters lower it (``satisfaction.churn_satisfaction``): the
+        NPS of the customer's answers within the company's survey window. One grouped query.
+        """
+        signals = self._logistics_complaint_signals(company, partner_ids, super()._logistics_churn_signals(company, partner_ids))
+        since = datetime.combine(
+            satisfaction.window_start(fields.Date.context_today(self), company.logistics_survey_window_days), time.min
+        )
+        # sudo: the engine runs for the whole company, whatever the caller may read
+        rows = (
+            self.env["survey.user_input"]
+            .sudo()
+            ._read_group(
+                [
+                    ("logistics_company_id", "=", company.id),
+                    ("logistics_partner_id", "!=", False),
+                    ("state", "=", "done"),
+                    ("test_entry", "=", False),
+                    ("logistics_nps_category", "!=", False),
+                    ("end_datetime", ">=", since),
+                ],
+                ["logistics_partner_id", "logistics_nps_category"],
+                ["__count"],
+            )
+        )
+        wanted = set(partner_ids)
+        categories = defaultdict(list)
+        for partner, category, count in rows:
+            if partner.id in wanted:
+                categories[partner.id] += [category] * count
+        for pid, answered in categories.items():
+            merged = dict(signals.get(pid) or {})
+            merged["satisfaction"] = satisfaction.churn_satisfaction(satisfaction.nps(answered))
+            signals[pid] = merged
+        return signals
+
+    @api.model
+    def _logistics_complaint_signals(self, company, partner_ids, signals):
         """Open complaints and breached complaints of the last year, per customer of ``company``.
 
         A breached complaint of a key account (the first tier) weighs twice: see
         ``tiering.churn_risk``. One grouped query over the company's complaints.
         """
-        signals = super()._logistics_churn_signals(company, partner_ids)
         since = fields.Datetime.now() - timedelta(days=BREACH_MEMORY_DAYS)
         # sudo: the engine runs for the whole company, whatever the caller may read
         rows = (

@@ -1,0 +1,391 @@
+"""Satisfaction answers: survey answers linked to a customer, an order, a complaint and a salesperson.
+
+An answer of any survey whose scale questions are mapped to a satisfaction dimension
+(``survey.question.logistics_dimension``) gets, once done, its six dimension scores (0-100), its
+satisfaction index and its NPS category; the rules are plain Python in ``domain/satisfaction.py``.
+Invitations (after an order, after a complaint, periodically by tier) are made here too.
+"""
+
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..domain import satisfaction
+
+_logger = logging.getLogger(__name__)
+
+SOURCES = [
+    ("order", "After an order"),
+    ("complaint", "After a complaint"),
+    ("periodic", "Periodic (tier)"),
+    ("manual", "Sent by hand"),
+]
+NPS_SELECTION = [
+    (satisfaction.PROMOTER, "Promoter"),
+    (satisfaction.PASSIVE, "Passive"),
+    (satisfaction.DETRACTOR, "Detractor"),
+]
+SCORE_FIELDS = {dimension: f"logistics_score_{dimension}" for dimension in satisfaction.DIMENSIONS}
+INVITATION_LOCK_NAMESPACE = 51_813  # first key of the invitation run's advisory lock (second: company id)
+# orders fulfilled longer ago than the delay plus this many days are history: never surveyed by the cron
+ORDER_LOOKBACK_DAYS = 30
+
+
+def _score_field(dimension, label):
+    return fields.Float(
+        string=label,
+        digits=(5, 1),
+        aggregator="avg",
+        readonly=True,
+        copy=False,
+        compute="_compute_logistics_scores",
+        store=True,
+        help=f"{label}: 0 (scale minimum) to 100 (scale maximum), mean of the questions of this dimension. "
+        "Empty until the answer is completed or when the customer skipped it.",
+    )
+
+
+class SurveyUserInput(models.Model):
+    _inherit = "survey.user_input"
+
+    logistics_partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        compute="_compute_logistics_partner_id",
+        store=True,
+        index="btree_not_null",
+        help="The commercial partner (company) of the contact who answered: its scores add up there.",
+    )
+    logistics_company_id = fields.Many2one(
+        "res.company",
+        string="Company",
+        index="btree_not_null",
+        readonly=True,
+        help="Our company that asked: only its staff see the answer and its scores.",
+    )
+    logistics_sale_order_id = fields.Many2one(
+        "sale.order",
+        string="Sales order",
+        index="btree_not_null",
+        readonly=True,
+        ondelete="set null",
+        help="The order the customer was asked about.",
+    )
+    logistics_complaint_id = fields.Many2one(
+        "logistics.complaint",
+        string="Complaint",
+        index="btree_not_null",
+        readonly=True,
+        ondelete="set null",
+        help="The closed complaint the customer was asked about.",
+    )
+    logistics_salesperson_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        index="btree_not_null",
+        readonly=True,
+        help="The staff member this answer is credited to in the KPI report: the complaint's owner, "
+        "the order's salesperson or the customer's salesperson.",
+    )
+    logistics_tier_id = fields.Many2one(
+        "logistics.customer.tier",
+        string="Tier",
+        readonly=True,
+        index="btree_not_null",
+        help="The customer's tier when it was invited.",
+    )
+    logistics_source = fields.Selection(
+        SOURCES,
+        string="Invitation",
+        readonly=True,
+        index="btree_not_null",
+        help="Why the customer was invited.",
+    )
+    logistics_scores = fields.Json(
+        string="Dimension scores",
+        compute="_compute_logistics_scores",
+        store=True,
+        copy=False,
+        readonly=True,
+        help="The answered dimensions and their 0-100 scores (skipped ones are absent).",
+    )
+    logistics_scored = fields.Boolean(
+        string="Scored",
+        compute="_compute_logistics_scores",
+        store=True,
+        copy=False,
+        index=True,
+        help="Completed, with at least one satisfaction dimension answered.",
+    )
+    logistics_score_expectation = _score_field(satisfaction.EXPECTATION, "Expected quality")
+    logistics_score_quality = _score_field(satisfaction.QUALITY, "Experienced quality")
+    logistics_score_value = _score_field(satisfaction.VALUE, "Perceived value")
+    logistics_score_satisfaction = _score_field(satisfaction.SATISFACTION, "Overall satisfaction")
+    logistics_score_complaint = _score_field(satisfaction.COMPLAINT, "Complaint handling")
+    logistics_score_loyalty = _score_field(satisfaction.LOYALTY, "Loyalty")
+    logistics_satisfaction_score = fields.Float(
+        string="Satisfaction index",
+        digits=(5, 1),
+        aggregator="avg",
+        readonly=True,
+        copy=False,
+        compute="_compute_logistics_scores",
+        store=True,
+        help="0-100: the mean of the answered dimensions, each weighing the same.",
+    )
+    logistics_recommend_value = fields.Integer(
+        string="Would recommend (0-10)",
+        readonly=True,
+        copy=False,
+        compute="_compute_logistics_scores",
+        store=True,
+        aggregator="avg",
+        help="The answer to the loyalty question on a 0-10 scale.",
+    )
+    logistics_nps_category = fields.Selection(
+        NPS_SELECTION,
+        string="NPS category",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        compute="_compute_logistics_scores",
+        store=True,
+        help="Promoter (9-10), passive (7-8) or detractor (0-6) by the loyalty question.",
+    )
+
+    @api.depends("partner_id.commercial_partner_id")
+    def _compute_logistics_partner_id(self):
+        for answer in self:
+            answer.logistics_partner_id = answer.partner_id.commercial_partner_id
+
+    @api.depends(
+        "state",
+        "user_input_line_ids.value_scale",
+        "user_input_line_ids.skipped",
+        "user_input_line_ids.question_id.logistics_dimension",
+    )
+    def _compute_logistics_scores(self):
+        for answer in self:
+            scores = {}
+            if answer.state == "done":
+                scores = satisfaction.dimension_scores(
+                    (
+                        line.question_id.logistics_dimension,
+                        line.value_scale,
+                        line.question_id.scale_min,
+                        line.question_id.scale_max,
+                    )
+                    for line in answer.user_input_line_ids
+                    if line.question_id.logistics_dimension and line.answer_type == "scale" and not line.skipped
+                )
+            recommend = satisfaction.recommend_value(scores.get(satisfaction.LOYALTY))
+            index = satisfaction.satisfaction_index(scores)
+            answer.logistics_scores = scores or False
+            answer.logistics_scored = bool(scores)
+            for dimension, fname in SCORE_FIELDS.items():
+                answer[fname] = scores.get(dimension, 0.0)
+            answer.logistics_satisfaction_score = index or 0.0
+            answer.logistics_recommend_value = recommend or 0
+            answer.logistics_nps_category = satisfaction.nps_category(recommend) or False
+
+    # ------------------------------------------------------------------ creation and completion
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._logistics_complete_vals(vals)
+        return super().create(vals_list)
+
+    @api.model
+    def _logistics_complete_vals(self, vals):
+        """Company, salesperson and tier of an answer made for an order or a complaint."""
+        order = self.env["sale.order"].browse(vals.get("logistics_sale_order_id")).sudo()
+        complaint = self.env["logistics.complaint"].browse(vals.get("logistics_complaint_id")).sudo()
+        source = complaint or order
+        if not source:
+            return vals
+        # sudo: the order or complaint was checked by the caller; its company and people are needed
+        vals.setdefault("logistics_company_id", source.company_id.id)
+        vals.setdefault("logistics_salesperson_id", source.user_id.id or False)
+        vals.setdefault("logistics_source", "complaint" if complaint else "order")
+        if "logistics_tier_id" not in vals:
+            partner = source.partner_id.commercial_partner_id.with_company(source.company_id)
+            vals["logistics_tier_id"] = partner.logistics_tier_id.id or False
+        return vals
+
+    def _mark_done(self):
+        result = super()._mark_done()
+        self._logistics_refresh_customers()
+        return result
+
+    def _logistics_refresh_customers(self):
+        """The customers' scores, NPS and answer counts, in each company of these answers."""
+        # sudo: the answer may come from a public user through the survey link
+        answers = self.sudo().filtered(lambda a: a.logistics_company_id and a.logistics_partner_id)
+        for company in answers.logistics_company_id:
+            partners = answers.filtered(lambda a, c=company: a.logistics_company_id == c).logistics_partner_id
+            self.env["res.partner"].sudo()._logistics_refresh_satisfaction(company, partners)
+
+    # ------------------------------------------------------------------ invitations
+    @api.model
+    def _logistics_survey(self, company):
+        """The satisfaction survey ``company`` sends (the shipped one unless set otherwise)."""
+        survey = company.sudo().logistics_survey_id or self.env.ref(
+            "logistics_crm.survey_customer_satisfaction", raise_if_not_found=False
+        )
+        return survey.sudo() if survey and survey.active else self.env["survey.survey"]
+
+    @api.model
+    def _logistics_invite(self, contact, company, source, salesperson=None, **links):
+        """Invite ``contact`` to ``company``'s satisfaction survey by email; return the new answer.
+
+        ``links``: ``logistics_sale_order_id``, ``logistics_complaint_id``. The answer carries a
+        personal token: the emailed link opens the survey without a login. Raises ``UserError``
+        when there is no active survey or the contact has no email address.
+        """
+        survey = self._logistics_survey(company)
+        if not survey:
+            raise UserError(self.env._("No active satisfaction survey is set for %(company)s.", company=company.name))
+        if not contact.email:
+            raise UserError(
+                self.env._("%(contact)s has no email address to send the survey to.", contact=contact.display_name)
+            )
+        commercial = contact.commercial_partner_id.with_company(company)
+        vals = {
+            "logistics_company_id": company.id,
+            "logistics_source": source,
+            "logistics_tier_id": commercial.sudo().logistics_tier_id.id or False,
+            **links,
+        }
+        if salesperson is not None:
+            vals["logistics_salesperson_id"] = salesperson.id or False
+        elif not links:
+            vals["logistics_salesperson_id"] = commercial.user_id.id or False
+        deadline_days = company.sudo().logistics_survey_deadline_days
+        if deadline_days > 0:
+            vals["deadline"] = fields.Datetime.now() + timedelta(days=deadline_days)
+        # sudo: staff without survey rights invite their customers; the token answer is the customer's
+        answer = survey._create_answer(partner=contact, check_attempts=False, **vals)
+        template = self.env.ref("logistics_crm.mail_template_logistics_survey_invite", raise_if_not_found=False)
+        if template:
+            template.sudo().send_mail(answer.id, email_layout_xmlid="mail.mail_notification_light")
+        return answer
+
+    @api.model
+    def logistics_send_due_surveys(self, batch_size=500):
+        """Scheduled invitations of every company: after fulfilled orders, then periodically by tier.
+
+        Public entry point (cron, automated and server actions, XML-RPC). A customer is invited at
+        most once per its tier's survey frequency (a tier with frequency 0 never automatically),
+        at most ``batch_size`` customers per company and run. A second run at the same time for a
+        company skips it. Returns the answers created.
+        """
+        created = self.browse()
+        # sudo: the job invites the customers of every company, whoever runs it
+        for company in self.env["res.company"].sudo().search([]):
+            self.env.cr.execute(
+                SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", INVITATION_LOCK_NAMESPACE, company.id)
+            )
+            if not self.env.cr.fetchone()[0]:
+                _logger.info("Satisfaction invitations of %s already running: skipped", company.name)
+                continue
+            if not self._logistics_survey(company):
+                continue
+            created |= self.sudo()._logistics_invite_after_orders(company, batch_size)
+            created |= self.sudo()._logistics_invite_periodic(company, batch_size)
+        return self.browse(created.ids)
+
+    @api.model
+    def _logistics_last_invitations(self, company, partner_ids):
+        """``{customer_id: date}`` of the last invitation of each customer by ``company``."""
+        rows = self.sudo()._read_group(
+            [
+                ("logistics_company_id", "=", company.id),
+                ("logistics_partner_id", "in", list(partner_ids)),
+                ("test_entry", "=", False),
+            ],
+            ["logistics_partner_id"],
+            ["create_date:max"],
+        )
+        return {partner.id: last.date() for partner, last in rows}
+
+    @api.model
+    def _logistics_frequency(self, company, partners):
+        """``{customer_id: days}``: the survey frequency of each customer's tier (the last tier's without)."""
+        fallback = self.env["logistics.customer.tier"].sudo()._logistics_active_tiers()[-1:]
+        return {
+            partner.id: (partner.with_company(company).logistics_tier_id or fallback).survey_frequency_days
+            for partner in partners
+        }
+
+    @api.model
+    def _logistics_due(self, company, partners):
+        """The customers among ``partners`` that their tier's frequency lets ``company`` invite today."""
+        today = fields.Date.context_today(self)
+        last = self._logistics_last_invitations(company, partners.ids)
+        frequency = self._logistics_frequency(company, partners)
+        return partners.filtered(lambda p: satisfaction.survey_due(last.get(p.id), frequency[p.id], today))
+
+    @api.model
+    def _logistics_invite_after_orders(self, company, batch_size):
+        delay = max(0, company.logistics_survey_order_delay_days)
+        now = fields.Datetime.now()
+        orders = self.env["sale.order"].search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "sale"),
+                ("logistics_fulfilled_date", "<=", now - timedelta(days=delay)),
+                ("logistics_fulfilled_date", ">=", now - timedelta(days=delay + ORDER_LOOKBACK_DAYS)),
+                ("logistics_survey_input_ids", "=", False),
+            ],
+            order="logistics_fulfilled_date, id",
+        )
+        if not orders:
+            return self.browse()
+        due = self._logistics_due(company, orders.partner_id.commercial_partner_id)
+        created = self.browse()
+        invited = set()
+        for order in orders:
+            customer = order.partner_id.commercial_partner_id
+            if customer not in due or customer.id in invited:
+                continue
+            contact = order.partner_id if order.partner_id.email else customer
+            if not contact.email:
+                continue
+            invited.add(customer.id)
+            created |= self._logistics_invite(contact, company, "order", logistics_sale_order_id=order.id)
+            order.message_post(
+                body=self.env._("Satisfaction survey sent to %(contact)s.", contact=contact.display_name),
+                subtype_xmlid="mail.mt_note",
+            )
+            if len(invited) >= batch_size:
+                break
+        return created
+
+    @api.model
+    def _logistics_invite_periodic(self, company, batch_size):
+        tiers = self.env["logistics.customer.tier"]._logistics_active_tiers().filtered("survey_frequency_days")
+        if not tiers:
+            return self.browse()
+        Partner = self.env["res.partner"].with_company(company)
+        customers = Partner.search(
+            [
+                ("is_logistics_customer", "=", True),
+                ("logistics_tier_id", "in", tiers.ids),
+                ("logistics_stage", "in", ("active", "dormant")),
+            ],
+            order="id",
+        )
+        created = self.browse()
+        for start in range(0, len(customers), batch_size):
+            due = self._logistics_due(company, customers[start : start + batch_size])
+            for customer in due:
+                contact = customer if customer.email else customer.child_ids.filtered("email")[:1]
+                if not contact:
+                    continue
+                created |= self._logistics_invite(contact, company, "periodic")
+                if len(created) >= batch_size:
+                    return created
+        return created
