@@ -41,6 +41,7 @@
         "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
         "views/portal_complaint_templates.xml",
+        "views/portal_survey_templates.xml",
         "wizard/logistics_tier_assign_views.xml",
         "wizard/logistics_tier_settings_views.xml",
         "views/logistics_crm_menus.xml",
@@ -52,6 +53,7 @@
         "demo/logistics_crm_demo.xml",
         "demo/logistics_matching_demo.xml",
         "demo/logistics_complaint_demo.xml",
+        "demo/logistics_survey_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

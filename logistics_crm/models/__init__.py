@@ -30,3 +30,4 @@ from . import logistics_complaint_demo
 from . import survey_question
 from . import survey_user_input
 from . import logistics_satisfaction_report
+from . import logistics_survey_demo

@@ -21,7 +21,9 @@ class LogisticsTierEngine(models.AbstractModel):
         Detractors raise churn risk, promoters lower it (``satisfaction.churn_satisfaction``): the
         NPS of the customer's answers within the company's survey window. One grouped query.
         """
-        signals = self._logistics_complaint_signals(company, partner_ids, super()._logistics_churn_signals(company, partner_ids))
+        signals = self._logistics_complaint_signals(
+            company, partner_ids, super()._logistics_churn_signals(company, partner_ids)
+        )
         since = datetime.combine(
             satisfaction.window_start(fields.Date.context_today(self), company.logistics_survey_window_days), time.min
         )

@@ -102,9 +102,7 @@ class LogisticsComplaintSurvey(models.AbstractModel):
                     self.env._("%(complaint)s was already sent a satisfaction survey.", complaint=complaint.name)
                 )
             elif not complaint._logistics_survey_recipient():
-                problems.append(
-                    self.env._("%(complaint)s has no customer email address.", complaint=complaint.name)
-                )
+                problems.append(self.env._("%(complaint)s has no customer email address.", complaint=complaint.name))
         if problems:
             raise UserError(self.env._("No survey was sent:\n%(problems)s", problems="\n".join(problems)))
         Answer = self.env["survey.user_input"]

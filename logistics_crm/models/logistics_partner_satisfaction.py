@@ -46,7 +46,7 @@ class LogisticsPartnerSatisfaction(models.AbstractModel):
         aggregator="avg",
         groups=USER_GROUP,
         help="Net Promoter Score, -100 to 100: % promoters (9-10) minus % detractors (0-6) among the "
-        "customer's answers to \"how likely are you to recommend us\" within the survey window.",
+        'customer\'s answers to "how likely are you to recommend us" within the survey window.',
     )
     logistics_survey_answer_count = fields.Integer(
         company_dependent=True,
@@ -74,7 +74,7 @@ class LogisticsPartnerSatisfaction(models.AbstractModel):
         written = 0
         # sudo: the job refreshes the figures of every company, whoever runs it
         partners = self.env["res.partner"].sudo()
-        for company in self.env["res.company"].sudo().search([]):
+        for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all (a handful of companies)
             key = str(company.id)
             self.env.cr.execute(
                 SQL(
@@ -91,7 +91,9 @@ class LogisticsPartnerSatisfaction(models.AbstractModel):
             )
             ids = sorted(row[0] for row in self.env.cr.fetchall())
             for start in range(0, len(ids), batch_size):
-                written += partners._logistics_refresh_satisfaction(company, partners.browse(ids[start : start + batch_size]))
+                written += partners._logistics_refresh_satisfaction(
+                    company, partners.browse(ids[start : start + batch_size])
+                )
         return written
 
     @api.model

@@ -35,12 +35,12 @@ class LogisticsSatisfactionReport(models.Model):
         "or the customer's salesperson.",
     )
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    tier_id = fields.Many2one("logistics.customer.tier", string="Tier", readonly=True)
-    survey_id = fields.Many2one("survey.survey", string="Survey", readonly=True)
+    tier_id = fields.Many2one("logistics.customer.tier", readonly=True)
+    survey_id = fields.Many2one("survey.survey", readonly=True)
     source = fields.Selection(SOURCES, string="Invitation", readonly=True)
     nps_category = fields.Selection(NPS_SELECTION, string="NPS category", readonly=True)
-    answer_id = fields.Many2one("survey.user_input", string="Answer", readonly=True)
-    complaint_id = fields.Many2one("logistics.complaint", string="Complaint", readonly=True)
+    answer_id = fields.Many2one("survey.user_input", readonly=True)
+    complaint_id = fields.Many2one("logistics.complaint", readonly=True)
     response_count = fields.Integer(string="Responses", readonly=True, help="Completed satisfaction answers.")
     score_expectation = _avg("Expected quality", "Mean 0-100 score of the expected-quality questions.")
     score_quality = _avg("Experienced quality", "Mean 0-100 score of the experienced-quality questions.")
@@ -49,9 +49,7 @@ class LogisticsSatisfactionReport(models.Model):
     score_complaint = _avg("Complaint handling", "Mean 0-100 score of the complaint-handling questions.")
     score_loyalty = _avg("Loyalty", "Mean 0-100 score of the loyalty (would recommend) question.")
     satisfaction_score = _avg("Satisfaction index", "Mean 0-100 satisfaction index of the answers.")
-    nps = _avg(
-        "NPS", "Net Promoter Score, -100 to 100: % promoters (9-10) minus % detractors (0-6) of the answers."
-    )
+    nps = _avg("NPS", "Net Promoter Score, -100 to 100: % promoters (9-10) minus % detractors (0-6) of the answers.")
     promoter_count = fields.Integer(string="Promoters", readonly=True)
     passive_count = fields.Integer(string="Passives", readonly=True)
     detractor_count = fields.Integer(string="Detractors", readonly=True)
@@ -108,4 +106,6 @@ class LogisticsSatisfactionReport(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._logistics_query()))
+        self.env.cr.execute(
+            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._logistics_query())
+        )

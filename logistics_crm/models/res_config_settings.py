@@ -71,7 +71,5 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.logistics_survey_order_delay_days", readonly=False
     )
     logistics_survey_window_days = fields.Integer(related="company_id.logistics_survey_window_days", readonly=False)
-    logistics_survey_deadline_days = fields.Integer(
-        related="company_id.logistics_survey_deadline_days", readonly=False
-    )
+    logistics_survey_deadline_days = fields.Integer(related="company_id.logistics_survey_deadline_days", readonly=False)
     logistics_survey_on_complaint = fields.Boolean(related="company_id.logistics_survey_on_complaint", readonly=False)

@@ -19,6 +19,7 @@ from .logistics_customer_values import (
     InternalWrite,
     MergeDestination,
 )
+from .logistics_partner_satisfaction import SATISFACTION_COLUMNS
 from .logistics_tier_engine import USER_GROUP
 
 STAGE_SELECTION = [
@@ -41,7 +42,9 @@ LOGISTICS_COMMERCIAL_FIELDS = [
     "logistics_annual_storage_volume",
 ]
 # Computed by the tier engine (and the care planner): nobody sets them by hand, not even a manager.
-COMPUTED_FIELDS = CUSTOMER_VALUE_FIELDS - {"logistics_tier_id", "logistics_tier_locked", "logistics_last_contact_date"}
+COMPUTED_FIELDS = (
+    CUSTOMER_VALUE_FIELDS - {"logistics_tier_id", "logistics_tier_locked", "logistics_last_contact_date"}
+) | frozenset(SATISFACTION_COLUMNS)
 # Changing these moves the next planned contact.
 CARE_FIELDS = {"logistics_tier_id", "logistics_tier_date", "logistics_last_contact_date"}
 CRON_BATCH_SIZE = 10000
@@ -417,7 +420,7 @@ class ResPartner(models.Model):
         labels = ", ".join(sorted(self._fields[fname]._description_string(self.env) for fname in fnames))
         raise AccessError(
             self.env._(
-                "%(fields)s: Logistics CRM computes these from confirmed sales and care contacts; "
+                "%(fields)s: Logistics CRM computes these from confirmed sales, care contacts and surveys; "
                 "they cannot be set by hand.",
                 fields=labels,
             )

@@ -2,7 +2,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-
 SURVEY_GROUP = "survey.group_survey_user"
 
 

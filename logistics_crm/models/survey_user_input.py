@@ -232,10 +232,11 @@ class SurveyUserInput(models.Model):
     @api.model
     def _logistics_survey(self, company):
         """The satisfaction survey ``company`` sends (the shipped one unless set otherwise)."""
-        survey = company.sudo().logistics_survey_id or self.env.ref(
+        # sudo: staff without survey rights invite their customers; the token answer is the customer's
+        survey = company.sudo().logistics_survey_id or self.sudo().env.ref(
             "logistics_crm.survey_customer_satisfaction", raise_if_not_found=False
         )
-        return survey.sudo() if survey and survey.active else self.env["survey.survey"]
+        return survey if survey and survey.active else self.env["survey.survey"]
 
     @api.model
     def _logistics_invite(self, contact, company, source, salesperson=None, **links):
@@ -266,7 +267,6 @@ class SurveyUserInput(models.Model):
         deadline_days = company.sudo().logistics_survey_deadline_days
         if deadline_days > 0:
             vals["deadline"] = fields.Datetime.now() + timedelta(days=deadline_days)
-        # sudo: staff without survey rights invite their customers; the token answer is the customer's
         answer = survey._create_answer(partner=contact, check_attempts=False, **vals)
         template = self.env.ref("logistics_crm.mail_template_logistics_survey_invite", raise_if_not_found=False)
         if template:
@@ -284,10 +284,8 @@ class SurveyUserInput(models.Model):
         """
         created = self.browse()
         # sudo: the job invites the customers of every company, whoever runs it
-        for company in self.env["res.company"].sudo().search([]):
-            self.env.cr.execute(
-                SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", INVITATION_LOCK_NAMESPACE, company.id)
-            )
+        for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all (a handful of companies)
+            self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", INVITATION_LOCK_NAMESPACE, company.id))
             if not self.env.cr.fetchone()[0]:
                 _logger.info("Satisfaction invitations of %s already running: skipped", company.name)
                 continue

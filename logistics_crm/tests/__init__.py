@@ -24,3 +24,8 @@ from . import test_complaint_gateway
 from . import test_tours_complaint
 from . import test_complaint_automation
 from . import test_complaint_access
+from . import test_satisfaction
+from . import test_satisfaction_invitations
+from . import test_satisfaction_access
+from . import test_portal_survey
+from . import test_tours_survey

@@ -19,10 +19,11 @@ class TestPerformance(LogisticsCrmCase):
         self._world(5)
         self.recompute()  # first run: everyone changes (writes, tracking messages)
         self.env.invalidate_all()
-        # steady state: no change, a fixed handful of queries: 12 for the tiers, and the complaints'
+        # steady state: no change, a fixed handful of queries: 12 for the tiers, the complaints'
         # churn signals (one grouped query over the company's complaints, then, when some complaint
-        # breached its SLA, the first tier and the current tier of those customers: key accounts)
-        with self.assertQueryCount(__system__=15):
+        # breached its SLA, the first tier and the current tier of those customers: key accounts) and
+        # the satisfaction signal (one grouped query over the company's survey answers)
+        with self.assertQueryCount(__system__=16):
             summary = self.recompute()
         self.assertEqual(summary["changed"], 0)
 
@@ -30,7 +31,7 @@ class TestPerformance(LogisticsCrmCase):
         customers = self._world(5)
         self.recompute()
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=15):
+        with self.assertQueryCount(__system__=16):
             self.recompute()
         complaints = self.env["logistics.complaint"].create(
             [{"partner_id": customer.id, "description": "Late again."} for customer in customers for _i in range(3)]
@@ -38,7 +39,7 @@ class TestPerformance(LogisticsCrmCase):
         complaints.with_context(logistics_complaint_sla_refresh=True).write({"sla_status": "breached"})
         self.recompute()  # the new signals change the churn risk once
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=15):
+        with self.assertQueryCount(__system__=16):
             summary = self.recompute()
         self.assertEqual(summary["changed"], 0)
 
