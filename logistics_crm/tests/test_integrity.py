@@ -19,6 +19,10 @@ FIGURES = {
     "logistics_tier_date": "2020-01-01",
     "logistics_last_order_date": "2020-01-01",
     "logistics_next_contact_date": "2030-01-01",
+    "logistics_satisfaction_score": 100.0,
+    "logistics_nps": 100.0,
+    "logistics_survey_answer_count": 50,
+    "logistics_last_survey_date": "2030-01-01",
 }
 
 
