@@ -74,7 +74,8 @@ class LogisticsPartnerSatisfaction(models.AbstractModel):
         written = 0
         # sudo: the job refreshes the figures of every company, whoever runs it
         partners = self.env["res.partner"].sudo()
-        for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all (a handful of companies)
+        # every company: a handful of records
+        for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all
             key = str(company.id)
             self.env.cr.execute(
                 SQL(
@@ -156,6 +157,7 @@ class LogisticsPartnerSatisfaction(models.AbstractModel):
             SQL("%s::%s[]", list(values), SQL(sql_type))
             for values, (_name, sql_type) in zip(columns[1:], SATISFACTION_COLUMNS.values(), strict=True)
         )
+        self.env["res.partner"].flush_model(["commercial_partner_id", *SATISFACTION_COLUMNS])  # read by the UPDATE
         self.env.cr.execute(
             SQL(
                 """UPDATE res_partner p SET %(assignments)s

@@ -284,7 +284,8 @@ class SurveyUserInput(models.Model):
         """
         created = self.browse()
         # sudo: the job invites the customers of every company, whoever runs it
-        for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all (a handful of companies)
+        # every company: a handful of records
+        for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all
             self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", INVITATION_LOCK_NAMESPACE, company.id))
             if not self.env.cr.fetchone()[0]:
                 _logger.info("Satisfaction invitations of %s already running: skipped", company.name)
