@@ -22,7 +22,13 @@ import urllib.request
 import websocket
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# name: (path, seconds to wait after load)
+# a customer form: open its Logistics tab and bring the Satisfaction group into view
+LOGISTICS_TAB_SATISFACTION = (
+    "document.querySelector('.o_notebook a.nav-link[name=logistics]').click();"
+    "setTimeout(() => document.querySelector('.o_field_widget[name=logistics_nps]')"
+    ".scrollIntoView({block: 'center'}), 500);"
+)
+# name: (path, seconds to wait after load[, script run then, followed by 2 more seconds])
 PAGES = {
     "matching_board": ("/odoo/action-logistics_crm.action_logistics_match", 8),
     "cargo_offer": ("/odoo/action-logistics_crm.action_logistics_cargo/{cargo}", 4),
@@ -32,12 +38,20 @@ PAGES = {
     "complaint_sla_dashboard": ("/odoo/action-logistics_crm.action_logistics_complaint_dashboard", 5),
     # a customer's view: run with --login wangwei --password wangwei --only portal_complaint
     "portal_complaint": ("/my/complaints/{complaint_portal}", 10),
+    "satisfaction_kpis": ("/odoo/action-logistics_crm.action_logistics_satisfaction_report", 5),
+    "survey_answers": ("/odoo/action-logistics_crm.action_logistics_survey_answers", 5),
+    "customer_satisfaction": (
+        "/odoo/action-logistics_crm.action_logistics_customers/{customer_satisfaction}",
+        5,
+        LOGISTICS_TAB_SATISFACTION,
+    ),
 }
 # demo records the pages open: {placeholder: xmlid}
 RECORDS = {
     "cargo": "cargo_coal_newcastle_qingdao",
     "complaint": "complaint_demo_coal_short_landed",
     "complaint_portal": "complaint_demo_demurrage_invoice",
+    "customer_satisfaction": "partner_shenhua_coal",
 }
 
 
@@ -122,11 +136,14 @@ def main():
         send("Emulation.setDeviceMetricsOverride", width=1440, height=900, deviceScaleFactor=1, mobile=False)
         out = os.path.join(REPO, "docs", "screenshots")
         os.makedirs(out, exist_ok=True)
-        for name, (path, wait) in PAGES.items():
+        for name, (path, wait, *script) in PAGES.items():
             if args.only and name != args.only:
                 continue
             send("Page.navigate", url=args.url + path.format(**ids))
             time.sleep(wait)
+            if script:
+                send("Runtime.evaluate", expression=script[0])
+                time.sleep(2)
             shot = send("Page.captureScreenshot", format="png")
             with open(os.path.join(out, f"{name}.png"), "wb") as handle:
                 handle.write(base64.b64decode(shot["data"]))

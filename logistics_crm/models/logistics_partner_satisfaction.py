@@ -31,6 +31,7 @@ class LogisticsPartnerSatisfaction(models.AbstractModel):
     logistics_satisfaction_score = fields.Float(
         company_dependent=True,
         copy=False,
+        readonly=True,
         string="Satisfaction score",
         digits=(5, 1),
         aggregator="avg",
@@ -41,6 +42,7 @@ class LogisticsPartnerSatisfaction(models.AbstractModel):
     logistics_nps = fields.Float(
         company_dependent=True,
         copy=False,
+        readonly=True,
         string="NPS",
         digits=(5, 1),
         aggregator="avg",
@@ -51,6 +53,7 @@ class LogisticsPartnerSatisfaction(models.AbstractModel):
     logistics_survey_answer_count = fields.Integer(
         company_dependent=True,
         copy=False,
+        readonly=True,
         string="Survey answers",
         groups=USER_GROUP,
         help="Completed satisfaction survey answers of the customer's contacts within the survey window.",
@@ -58,6 +61,7 @@ class LogisticsPartnerSatisfaction(models.AbstractModel):
     logistics_last_survey_date = fields.Date(
         company_dependent=True,
         copy=False,
+        readonly=True,
         string="Last survey answer",
         groups=USER_GROUP,
         help="When one of the customer's contacts last completed a satisfaction survey.",

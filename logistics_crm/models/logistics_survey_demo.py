@@ -4,7 +4,7 @@ Called by ``demo/logistics_survey_demo.xml``. Nothing else uses it.
 """
 
 import logging
-from datetime import time, timedelta
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -28,8 +28,9 @@ def _xmlid(name):
     return name if "." in name else f"logistics_crm.{name}"
 
 
-class SurveyUserInput(models.Model):
-    _inherit = "survey.user_input"
+class LogisticsSurveyDemo(models.AbstractModel):
+    _name = "logistics.survey.demo"
+    _description = "Satisfaction survey demo set-up"
 
     @api.model
     def _logistics_demo_answers(self, answers):
@@ -42,8 +43,8 @@ class SurveyUserInput(models.Model):
           closed complaint, whose closing invitation is answered (or made if it is missing);
         - ``source``: ``order`` (about the contact's latest confirmed order before the answer),
           ``periodic`` or ``manual`` (sent by hand by ``salesperson``, an xml id of a user);
-        - ``days_ago``: when it was answered (for a complaint: ``days_after`` its closing), and
-          ``invited``: how many days before the answer the invitation went out;
+        - ``days_ago``: when it was answered (pending: invited; for a complaint: ``days_after``
+          its closing), and ``invited``: how many days before the answer the invitation went out;
         - ``values``: the answers to the expectation, quality, value, satisfaction, complaint
           handling (1-5, ``None``: skipped) and recommendation (0-10) questions, ``comment``;
           without ``values`` the invitation is pending (for a new one, emailed: queued).
@@ -52,49 +53,57 @@ class SurveyUserInput(models.Model):
         (the ORM never writes a creation date). An xml id already known is left alone, so a
         module update changes nothing. Returns the answers created or completed.
         """
+        Answer = self.env["survey.user_input"]
         company = self.env.ref("base.main_company")
-        survey = self._logistics_survey(company)
+        survey = Answer._logistics_survey(company)
         if not survey:
-            return self.browse()
-        done = self.env["ir.model.data"].search_read(
-            [("module", "=", "logistics_crm"), ("model", "=", self._name)], ["name"]
+            return Answer
+        existing = self.env["ir.model.data"].search_read(
+            [("module", "=", "logistics_crm"), ("model", "=", Answer._name)], ["name"]
         )
-        known = {f"logistics_crm.{row['name']}" for row in done}
+        known = {f"logistics_crm.{row['name']}" for row in existing}
         now = fields.Datetime.now()
-        made = self.browse()
-        for name, story in answers.items():
+        made = Answer
+        for index, (name, story) in enumerate(answers.items()):
             xmlid = _xmlid(name)
             if xmlid in known:
                 continue
-            answer, answered, invited = self._logistics_demo_answer(survey, company, story, now)
+            # office hours in China (UTC+8), not all at the same minute
+            day = fields.Datetime.to_datetime((now - timedelta(days=story.get("days_ago", 0))).date())
+            moment = day + timedelta(hours=1, minutes=(index * 47) % 420)
+            answer, answered, invited = self._logistics_demo_answer(survey, company, story, moment, now)
             if not answer:
                 _logger.warning("Demo satisfaction answer %s: nothing to answer", xmlid)
                 continue
             self.env["ir.model.data"]._update_xmlids([{"xml_id": xmlid, "record": answer, "noupdate": True}])
-            answer._logistics_demo_backdate(answered, invited)
+            self._logistics_demo_backdate(answer, answered, invited)
             made |= answer
         if made:
             self.env["res.partner"].logistics_refresh_satisfaction()
         return made
 
     @api.model
-    def _logistics_demo_answer(self, survey, company, story, now):
-        """The answer of one demo story, made and (with ``values``) completed; with its dates to set."""
+    def _logistics_demo_answer(self, survey, company, story, moment, now):
+        """The answer of one demo story, made and (with ``values``) completed; with its dates to set.
+
+        ``moment``: the day ``days_ago`` at office hours, when it was answered (pending: invited).
+        """
+        Answer = self.env["survey.user_input"]
         if story.get("complaint"):
             complaint = self.env.ref(_xmlid(story["complaint"]), raise_if_not_found=False)
             if not complaint or not complaint.date_closed:
-                return self.browse(), None, None
-            answer = self.search(
-                [("logistics_complaint_id", "=", complaint.id), ("state", "!=", "done"), ("test_entry", "=", False)],
-                order="id",
-                limit=1,
+                return Answer, None, None
+            answer = Answer.search(
+                [("logistics_complaint_id", "=", complaint.id), ("test_entry", "=", False)], order="id", limit=1
             )
+            if answer.state == "done":
+                return Answer, None, None  # the customer answered it for real
             invited = complaint.date_closed
             answered = min(invited + timedelta(days=story.get("days_after", 1)), now - timedelta(hours=1))
             if not answer:
                 recipient = complaint._logistics_survey_recipient()
                 if not recipient:
-                    return self.browse(), None, None
+                    return Answer, None, None
                 answer = survey._create_answer(
                     partner=recipient,
                     check_attempts=False,
@@ -103,18 +112,16 @@ class SurveyUserInput(models.Model):
                 )
         else:
             contact = self.env.ref(_xmlid(story["contact"]))
-            # a working day's morning, the minutes varying by the contact: not all at the same time
-            day = (now - timedelta(days=story["days_ago"])).date()
-            answered = fields.Datetime.to_datetime(day) + timedelta(hours=9, minutes=(contact.id * 37) % 420)
-            invited = answered - timedelta(days=story.get("invited", 2), hours=3)
-            answer = self._logistics_demo_invitation(survey, company, contact, story, answered, invited)
+            answered = moment
+            invited = moment - timedelta(days=story.get("invited", 2), hours=3) if story.get("values") else moment
+            answer = self._logistics_demo_invitation(survey, company, contact, story, invited)
         if story.get("values"):
             self._logistics_demo_fill(answer, story["values"], story.get("comment"))
             answer._mark_done()
         return answer, answered if story.get("values") else None, invited
 
     @api.model
-    def _logistics_demo_invitation(self, survey, company, contact, story, answered, invited):
+    def _logistics_demo_invitation(self, survey, company, contact, story, invited):
         source = story.get("source", "periodic")
         links = {}
         if source == "order":
@@ -140,7 +147,9 @@ class SurveyUserInput(models.Model):
             salesperson = contact.commercial_partner_id.user_id
         if not story.get("values"):
             # still waiting for the customer: invited the real way, the email queued
-            return self._logistics_invite(contact, company, source, salesperson=salesperson, **links)
+            return self.env["survey.user_input"]._logistics_invite(
+                contact, company, source, salesperson=salesperson, **links
+            )
         # answered long ago: no invitation email now
         vals = {"logistics_company_id": company.id, "logistics_source": source, **links}
         if salesperson is not None:
@@ -157,11 +166,11 @@ class SurveyUserInput(models.Model):
             answer._save_lines(self.env.ref(xmlid), "" if value is None else str(value))
         answer._save_lines(self.env.ref("logistics_crm.survey_question_comments"), comment or "")
 
-    def _logistics_demo_backdate(self, answered, invited):
+    @api.model
+    def _logistics_demo_backdate(self, answer, answered, invited):
         """Date the invitation (and the answer, when given) back: demo set-up only, in SQL."""
-        self.ensure_one()
         self.env.flush_all()
-        deadline_days = self.logistics_company_id.logistics_survey_deadline_days
+        deadline_days = answer.logistics_company_id.logistics_survey_deadline_days
         deadline = invited + timedelta(days=deadline_days) if deadline_days > 0 else None
         if answered:
             start = answered - timedelta(minutes=4)
@@ -174,7 +183,7 @@ class SurveyUserInput(models.Model):
                     start,
                     answered,
                     deadline,
-                    self.id,
+                    answer.id,
                 )
             )
         else:
@@ -183,11 +192,7 @@ class SurveyUserInput(models.Model):
                     "UPDATE survey_user_input SET create_date = %s, deadline = %s WHERE id = %s",
                     invited,
                     deadline,
-                    self.id,
+                    answer.id,
                 )
             )
-        self.invalidate_recordset(["create_date", "start_datetime", "end_datetime", "deadline"])
-
-
-# a morning of the day, for the pending invitations' xml
-DEMO_MORNING = time(9)
+        answer.invalidate_recordset(["create_date", "start_datetime", "end_datetime", "deadline"])

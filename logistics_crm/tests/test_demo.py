@@ -98,3 +98,53 @@ class TestDemo(HttpCase):
         self.assertTrue(any(c.root_cause_type and c.root_cause and c.corrective_action for c in complaints))
         self.assertTrue(complaints.filtered("compensation_amount"))
         self.assertTrue(complaints.filtered("sale_order_id"))
+
+    def test_satisfaction_demo(self):
+        """Completed satisfaction answers over three quarters, credited to several salespersons, after orders,
+        closed complaints, periodically and by hand, promoters, passives and detractors; a few invitations
+        pending; the customers' scores and NPS refreshed."""
+        data = self.env["ir.model.data"].search([("module", "=", "logistics_crm"), ("model", "=", "survey.user_input")])
+        answers = self.env["survey.user_input"].browse(data.mapped("res_id")).exists()
+        done = answers.filtered(lambda a: a.state == "done")
+        self.assertGreaterEqual(len(done), 15)
+        self.assertTrue(all(done.mapped("logistics_scored")))
+        self.assertEqual(done.logistics_company_id, self.env.ref("base.main_company"), "the demo company's")
+        self.assertEqual(set(done.mapped("logistics_nps_category")), {"promoter", "passive", "detractor"})
+        self.assertEqual(set(done.mapped("logistics_source")), {"order", "complaint", "periodic", "manual"})
+        self.assertTrue(done.logistics_sale_order_id, "some answers are about demo orders")
+        self.assertTrue(done.logistics_complaint_id)
+        self.assertTrue(all(done.logistics_complaint_id.mapped("is_closed")), "asked after the complaint was closed")
+        self.assertGreaterEqual(len(answers - done), 2, "a few invitations still pending")
+        # answered back in time: spread over at least three quarters, each invited before it was answered
+        quarters = {(a.end_datetime.year, (a.end_datetime.month - 1) // 3) for a in done}
+        self.assertGreaterEqual(len(quarters), 3)
+        self.assertTrue(all(a.create_date < a.start_datetime < a.end_datetime for a in done))
+
+        # the KPI report: several salespersons, each with responses, a satisfaction index and an NPS
+        rows = self.env["logistics.satisfaction.report"]._read_group(
+            [("kind", "=", "answer"), ("answer_id", "in", done.ids)],
+            ["user_id"],
+            ["response_count:sum", "satisfaction_score:avg", "nps:avg"],
+        )
+        self.assertGreaterEqual(len(rows), 3, "credited to several salespersons")
+        self.assertEqual(sum(count for _user, count, _score, _nps in rows), len(done))
+        self.assertTrue(all(user and score > 0 for user, _count, score, _nps in rows))
+        self.assertGreater(len({nps for _user, _count, _score, nps in rows}), 1, "the salespersons' NPS differ")
+
+        # the customers' figures: a customer who answered twice as a promoter
+        company = self.env.ref("base.main_company")
+        customer = self.env.ref("logistics_crm.partner_baosteel_trading").with_company(company)
+        theirs = done.filtered(lambda a: a.logistics_partner_id == customer)
+        self.assertEqual(customer.logistics_survey_answer_count, len(theirs))
+        self.assertGreaterEqual(len(theirs), 2)
+        self.assertAlmostEqual(
+            customer.logistics_satisfaction_score,
+            sum(theirs.mapped("logistics_satisfaction_score")) / len(theirs),
+            delta=0.1,
+        )
+        self.assertGreater(customer.logistics_satisfaction_score, 0)
+        self.assertEqual(customer.logistics_nps, 100.0, "both answers recommend 9-10")
+        self.assertEqual(customer.logistics_last_survey_date, max(theirs.mapped("end_datetime")).date())
+        self.assertEqual(customer.child_ids[:1].logistics_nps, 100.0, "the figures are on its contacts too")
+        detractors = done.filtered(lambda a: a.logistics_nps_category == "detractor").logistics_partner_id
+        self.assertTrue(any(p.with_company(company).logistics_nps < 0 for p in detractors), "and a negative NPS")
