@@ -78,6 +78,11 @@ class LogisticsPartnerSatisfaction(models.AbstractModel):
         written = 0
         # sudo: the job refreshes the figures of every company, whoever runs it
         partners = self.env["res.partner"].sudo()
+        # the SELECT below reads these columns: pending ORM changes first
+        self.env["survey.user_input"].flush_model(
+            ["logistics_company_id", "logistics_partner_id", "state", "logistics_scored"]
+        )
+        self.env["res.partner"].flush_model(["commercial_partner_id", "logistics_survey_answer_count"])
         # every company: a handful of records
         for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all
             key = str(company.id)

@@ -23,6 +23,25 @@ class LogisticsSatisfactionReport(models.Model):
     _auto = False
     _order = "date desc, id desc"
     _rec_name = "date"
+    # the columns the view reads: Odoo flushes them before reading the report
+    _depends = {
+        "survey.user_input": [
+            "end_datetime",
+            "logistics_company_id",
+            "logistics_salesperson_id",
+            "logistics_partner_id",
+            "logistics_tier_id",
+            "survey_id",
+            "logistics_source",
+            "logistics_nps_category",
+            "logistics_scores",
+            "logistics_scored",
+            "logistics_satisfaction_score",
+            "state",
+            "test_entry",
+        ],
+        "logistics.complaint": ["create_date", "company_id", "user_id", "partner_id", "tier_id", "sla_status"],
+    }
 
     kind = fields.Selection([("answer", "Survey answer"), ("complaint", "Complaint")], readonly=True)
     date = fields.Date(readonly=True, help="The day the survey was completed or the complaint received.")

@@ -111,14 +111,15 @@ class TestCustomerFigures(SatisfactionCase):
             self._answer(self.contact_1, {"expectation": 5, "quality": 5, "value": 4, "satisfaction": 5, "loyalty": 10})
             | self._answer(self.contact_2, {**GOOD, "loyalty": 9})
             | self._answer(
-                self.contact_3, {"expectation": 2, "quality": 3, "value": 2, "satisfaction": 3, "complaint": 1, "loyalty": 5}
+                self.contact_3,
+                {"expectation": 2, "quality": 3, "value": 2, "satisfaction": 3, "complaint": 1, "loyalty": 5},
             )
         )
         indexes = answers.mapped("logistics_satisfaction_score")
         self.assertEqual(indexes, [95.0, 78.0, 33.3])
         score = round(sum(indexes) / 3, 1)
         self.assertEqual(self._figures(self.customer), (33.3, 3, score), "(2 promoters - 1 detractor) / 3")
-        self.assertEqual(self.customer.logistics_last_survey_date, self.today)
+        self.assertEqual(self.customer.logistics_last_survey_date, max(answers.mapped("end_datetime")).date())
         for contact in self.contact_1 | self.contact_2 | self.contact_3:
             self.assertEqual(self._figures(contact), (33.3, 3, score), contact.name)
 
@@ -129,6 +130,11 @@ class TestCustomerFigures(SatisfactionCase):
         self._recommend(other_contact, 2)
         self.assertEqual(self._figures(self.customer), (100.0, 1, 80.0))
         self.assertEqual(self._figures(other), (-100.0, 1, 64.0), "(4 x 75 + 20) / 5")
+
+    def test_customer_created_in_the_same_transaction_gets_its_figures(self):
+        customer = self._customer("Shantou New Customer", email="desk@shantou-new.example.com")
+        self._recommend(customer, 10)
+        self.assertEqual(self._figures(customer), (100.0, 1, 80.0))
 
     def test_answers_leaving_the_window_drop_out(self):
         ten = self._recommend(self.contact_1, 10)

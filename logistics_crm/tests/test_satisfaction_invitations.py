@@ -43,6 +43,14 @@ class TestOrderInvitation(SatisfactionCase):
         self.assertIn(self.contact_1.name, self._notes(order).body)
         self.assertEqual(self._invitations(self.customer), answer)
 
+    def test_link_without_deadline(self):
+        self.company.logistics_survey_deadline_days = 0
+        order = self._order(self.contact_1, 4000, days_ago=2)
+        order.action_send_satisfaction_survey()
+        answer = order.logistics_survey_input_ids
+        self.assertTrue(answer.access_token)
+        self.assertFalse(answer.deadline, "0: the link never expires")
+
     def test_contact_without_email_gets_it_at_the_company_address(self):
         silent = self._contact(self.customer, "Wu Qiang")
         order = self._order(silent, 4000, days_ago=2)
