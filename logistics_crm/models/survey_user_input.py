@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, plaintext2html
 
 from ..domain import satisfaction
 
@@ -227,6 +227,70 @@ class SurveyUserInput(models.Model):
         for company in answers.logistics_company_id:
             partners = answers.filtered(lambda a, c=company: a.logistics_company_id == c).logistics_partner_id
             self.env["res.partner"].sudo()._logistics_refresh_satisfaction(company, partners)
+
+    # ------------------------------------------------------------------ follow-up of detractors
+    def logistics_plan_detractor_call(self):
+        """Plan a *Detractor call-back* on the customer of each completed detractor answer, for the
+        answer's salesperson, with the score and the customer's comments in the note.
+
+        Public entry point (the shipped automation rule, server actions, XML-RPC). A customer who
+        already has an open call-back gets no second one. Returns the activities created.
+        """
+        answers = self.sudo().filtered(
+            lambda a: (
+                a.state == "done"
+                and a.logistics_nps_category == satisfaction.DETRACTOR
+                and a.logistics_partner_id
+                and a.logistics_salesperson_id
+                and not a.logistics_salesperson_id.share
+            )
+        )
+        activities = self.env["mail.activity"]
+        if not answers:
+            return activities
+        activity_type = self.env.ref("logistics_crm.mail_activity_type_logistics_detractor")
+        # sudo: an open call-back of another salesperson also counts
+        open_ids = {
+            res_id
+            for [res_id] in activities.sudo()._read_group(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", answers.logistics_partner_id.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ],
+                ["res_id"],
+            )
+        }
+        deadline = fields.Date.context_today(self) + timedelta(days=activity_type.delay_count or 0)
+        vals_list = []
+        for answer in answers:
+            customer = answer.logistics_partner_id
+            if customer.id in open_ids:
+                continue
+            open_ids.add(customer.id)
+            comments = answer.user_input_line_ids.filtered(
+                lambda line: line.answer_type in ("text_box", "char_box") and not line.skipped
+            )
+            note = self.env._(
+                "%(contact)s would recommend us %(value)s/10; satisfaction index %(score)s/100.",
+                contact=answer.partner_id.name or customer.name,
+                value=answer.logistics_recommend_value,
+                score=answer.logistics_satisfaction_score,
+            )
+            texts = [line.value_text_box or line.value_char_box or "" for line in comments]
+            vals_list.append(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "res_id": customer.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": answer.logistics_salesperson_id.id,
+                    "summary": self.env._("Detractor: call back %(contact)s", contact=answer.partner_id.name or ""),
+                    "note": plaintext2html("\n\n".join([note, *filter(None, texts)])),
+                    "date_deadline": deadline,
+                }
+            )
+        # sudo: the salesperson's activity, whoever completed the answer (the customer by the token link)
+        return activities.sudo().with_context(mail_activity_quick_update=True).create(vals_list)
 
     # ------------------------------------------------------------------ invitations
     @api.model
