@@ -38,6 +38,8 @@ PAGES = {
     "complaint_sla_dashboard": ("/odoo/action-logistics_crm.action_logistics_complaint_dashboard", 5),
     # a customer's view: run with --login wangwei --password wangwei --only portal_complaint
     "portal_complaint": ("/my/complaints/{complaint_portal}", 10),
+    # also a customer's view: --login wangwei --password wangwei --only portal_surveys
+    "portal_surveys": ("/my/surveys", 5),
     "satisfaction_kpis": ("/odoo/action-logistics_crm.action_logistics_satisfaction_report", 5),
     "survey_answers": ("/odoo/action-logistics_crm.action_logistics_survey_answers", 5),
     "customer_satisfaction": (
