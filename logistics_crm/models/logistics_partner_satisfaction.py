@@ -10,6 +10,7 @@ from collections import defaultdict
 from datetime import datetime, time
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..domain import satisfaction
@@ -75,6 +76,8 @@ class LogisticsPartnerSatisfaction(models.AbstractModel):
         customers whose last answers left it drop back to no score. Returns the number of
         customers written.
         """
+        if not (self.env.su or self.env.user.has_group("logistics_crm.group_logistics_crm_manager")):
+            raise AccessError(self.env._("Only Logistics CRM managers refresh the satisfaction figures."))
         written = 0
         # sudo: the job refreshes the figures of every company, whoever runs it
         partners = self.env["res.partner"].sudo()

@@ -120,7 +120,16 @@ class ResCompany(models.Model):
     logistics_survey_id = fields.Many2one(
         "survey.survey",
         string="Satisfaction survey",
+        # customers answer by their token link, without a login: no certification, no login, no session
+        domain="[('survey_type', 'in', ('survey', 'custom')), ('users_login_required', '=', False), "
+        "('certification', '=', False), ('access_mode', 'in', ('public', 'token'))]",
         help="The survey customers are invited to. Empty: the shipped customer satisfaction survey.",
+    )
+    logistics_survey_run_at = fields.Datetime(
+        string="Survey invitations last run",
+        readonly=True,
+        copy=False,
+        help="When the invitation job last invited this company's customers (written by the job itself).",
     )
     logistics_survey_order_delay_days = fields.Integer(
         string="Survey delay after an order (days)",

@@ -46,10 +46,14 @@ class SaleOrder(models.Model):
     @api.depends("state", "locked", "order_line.qty_delivered", "order_line.product_uom_qty")
     def _compute_logistics_fulfilled_date(self):
         now = fields.Datetime.now()
+        # with "Lock confirmed sales" on, Odoo locks every order at confirmation: a lock then says nothing
+        # about the work being done, only deliveries do
+        auto_lock = self.env.ref("sale.group_auto_done_setting", raise_if_not_found=False)
+        lock_means_done = not (auto_lock and auto_lock.sudo() in self.env.ref("base.group_user").sudo().implied_ids)
         for order in self:
             lines = order.order_line.filtered(lambda line: not line.display_type and line.product_uom_qty > 0)
             delivered = bool(lines) and all(line.qty_delivered >= line.product_uom_qty for line in lines)
-            if order.state == "sale" and (order.locked or delivered):
+            if order.state == "sale" and ((order.locked and lock_means_done) or delivered):
                 order.logistics_fulfilled_date = order.logistics_fulfilled_date or now
             else:
                 order.logistics_fulfilled_date = False
@@ -57,13 +61,14 @@ class SaleOrder(models.Model):
     @api.model
     def _logistics_date_past_fulfilment(self):
         """Date the orders fulfilled before the install or update by their order date (a figure: SQL)."""
+        self.flush_model(["logistics_fulfilled_date", "date_order"])
         self.env.cr.execute(
             SQL(
                 "UPDATE sale_order SET logistics_fulfilled_date = date_order "
                 "WHERE logistics_fulfilled_date IS NOT NULL AND date_order < logistics_fulfilled_date"
             )
         )
-        self.invalidate_model(["logistics_fulfilled_date"])
+        self.invalidate_model(["logistics_fulfilled_date"], flush=False)
 
     def _compute_logistics_survey_count(self):
         counts = dict(

@@ -10,7 +10,7 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, plaintext2html
 
 from ..domain import satisfaction
@@ -32,19 +32,52 @@ SCORE_FIELDS = {dimension: f"logistics_score_{dimension}" for dimension in satis
 INVITATION_LOCK_NAMESPACE = 51_813  # first key of the invitation run's advisory lock (second: company id)
 # orders fulfilled longer ago than the delay plus this many days are history: never surveyed by the cron
 ORDER_LOOKBACK_DAYS = 30
+# a detractor's answer completed longer ago than this gets no call-back (a recomputation of old answers)
+CALL_BACK_DAYS = 14
+MANAGER_GROUP = "logistics_crm.group_logistics_crm_manager"
+# what the addon computes on an answer: nobody sets it by hand
+COMPUTED_FIELDS = frozenset(
+    {
+        "logistics_partner_id",
+        "logistics_scores",
+        "logistics_scored",
+        *SCORE_FIELDS.values(),
+        "logistics_satisfaction_score",
+        "logistics_recommend_value",
+        "logistics_nps_category",
+    }
+)
+# what the KPIs are made of, on an answer asked by one of our companies: only the addon (or a Logistics
+# CRM manager) changes it, so that nobody moves, hides or rewrites the answers a bonus is paid on
+PROTECTED_FIELDS = COMPUTED_FIELDS | {
+    "logistics_company_id",
+    "logistics_sale_order_id",
+    "logistics_complaint_id",
+    "logistics_salesperson_id",
+    "logistics_tier_id",
+    "logistics_source",
+    "survey_id",
+    "partner_id",
+    "state",
+    "test_entry",
+    "end_datetime",
+    "user_input_line_ids",
+}
 
 
 def _score_field(dimension, label):
     return fields.Float(
         string=label,
         digits=(5, 1),
-        aggregator="avg",
+        # a skipped dimension is stored as 0: never averaged here (the KPI report leaves it out)
+        aggregator=None,
         readonly=True,
         copy=False,
         compute="_compute_logistics_scores",
         store=True,
         help=f"{label}: 0 (scale minimum) to 100 (scale maximum), mean of the questions of this dimension. "
-        "Empty until the answer is completed or when the customer skipped it.",
+        "0 until the answer is completed or when the customer skipped it: the satisfaction KPI report "
+        "averages the answered ones only.",
     )
 
 
@@ -156,7 +189,9 @@ class SurveyUserInput(models.Model):
         help="Promoter (9-10), passive (7-8) or detractor (0-6) by the loyalty question.",
     )
 
-    @api.depends("partner_id.commercial_partner_id")
+    # on partner_id only: the answers of a contact who moves to another employer stay with the customer
+    # they were given for
+    @api.depends("partner_id")
     def _compute_logistics_partner_id(self):
         for answer in self:
             answer.logistics_partner_id = answer.partner_id.commercial_partner_id
@@ -165,7 +200,10 @@ class SurveyUserInput(models.Model):
         "state",
         "user_input_line_ids.value_scale",
         "user_input_line_ids.skipped",
+        "user_input_line_ids.answer_type",
         "user_input_line_ids.question_id.logistics_dimension",
+        "user_input_line_ids.question_id.scale_min",
+        "user_input_line_ids.question_id.scale_max",
     )
     def _compute_logistics_scores(self):
         for answer in self:
@@ -192,11 +230,42 @@ class SurveyUserInput(models.Model):
             answer.logistics_nps_category = satisfaction.nps_category(recommend) or False
 
     # ------------------------------------------------------------------ creation and completion
+    @api.model
+    def _logistics_trusted(self):
+        """The addon itself (superuser or sudo) or a Logistics CRM manager."""
+        return self.env.su or self.env.user.has_group(MANAGER_GROUP)
+
+    def _logistics_refuse(self):
+        raise AccessError(
+            self.env._(
+                "Satisfaction answers are what the KPIs and the service bonus are made of: only Logistics "
+                "CRM managers may change or delete them; the scores are computed from the answers."
+            )
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
+        if not self._logistics_trusted() and any(COMPUTED_FIELDS & vals.keys() for vals in vals_list):
+            self._logistics_refuse()
         for vals in vals_list:
             self._logistics_complete_vals(vals)
         return super().create(vals_list)
+
+    def write(self, vals):
+        if (
+            PROTECTED_FIELDS & vals.keys()
+            and not self._logistics_trusted()
+            # sudo: the company of the answers, whatever the caller may read of them
+            and self.sudo().filtered("logistics_company_id")
+        ):
+            self._logistics_refuse()
+        return super().write(vals)
+
+    def unlink(self):
+        # sudo: the company of the answers, whatever the caller may read of them
+        if not self._logistics_trusted() and self.sudo().filtered("logistics_company_id"):
+            self._logistics_refuse()
+        return super().unlink()
 
     @api.model
     def _logistics_complete_vals(self, vals):
@@ -230,17 +299,25 @@ class SurveyUserInput(models.Model):
 
     # ------------------------------------------------------------------ follow-up of detractors
     def logistics_plan_detractor_call(self):
-        """Plan a *Detractor call-back* on the customer of each completed detractor answer, for the
-        answer's salesperson, with the score and the customer's comments in the note.
+        """Plan a *Detractor call-back* for the salesperson of each recently completed detractor answer,
+        on the answer (which only its company's staff see), with the score and the customer's comments.
 
-        Public entry point (the shipped automation rule, server actions, XML-RPC). A customer who
-        already has an open call-back gets no second one. Returns the activities created.
+        Public entry point (the shipped automation rule, server actions, XML-RPC); the caller must be
+        able to read the answers. A customer with an open call-back in the same company gets no second
+        one, and answers completed more than two weeks ago none (a recomputation of old answers).
+        Returns the activities created.
         """
+        if not self.env.su:
+            self.check_access("read")
+        since = fields.Datetime.now() - timedelta(days=CALL_BACK_DAYS)
         answers = self.sudo().filtered(
             lambda a: (
                 a.state == "done"
                 and a.logistics_nps_category == satisfaction.DETRACTOR
                 and a.logistics_partner_id
+                and a.logistics_company_id
+                and a.end_datetime
+                and a.end_datetime >= since
                 and a.logistics_salesperson_id
                 and not a.logistics_salesperson_id.share
             )
@@ -250,28 +327,27 @@ class SurveyUserInput(models.Model):
             return activities
         activity_type = self.env.ref("logistics_crm.mail_activity_type_logistics_detractor")
         # sudo: an open call-back of another salesperson also counts
-        open_ids = {
-            res_id
-            for [res_id] in activities.sudo()._read_group(
-                [
-                    ("res_model", "=", "res.partner"),
-                    ("res_id", "in", answers.logistics_partner_id.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ],
-                ["res_id"],
-            )
+        open_ids = activities.sudo()._read_group(
+            [("res_model", "=", self._name), ("activity_type_id", "=", activity_type.id)], ["res_id"]
+        )
+        busy = {
+            (answer.logistics_partner_id.id, answer.logistics_company_id.id)
+            for answer in self.sudo().browse([res_id for [res_id] in open_ids]).exists()
         }
-        deadline = fields.Date.context_today(self) + timedelta(days=activity_type.delay_count or 0)
         vals_list = []
         for answer in answers:
-            customer = answer.logistics_partner_id
-            if customer.id in open_ids:
+            key = (answer.logistics_partner_id.id, answer.logistics_company_id.id)
+            if key in busy:
                 continue
-            open_ids.add(customer.id)
+            busy.add(key)
+            salesperson = answer.logistics_salesperson_id
+            # the salesperson's language and day, not those of the customer who just answered
+            answer = answer.with_context(lang=salesperson.lang, tz=salesperson.tz)
+            customer = answer.logistics_partner_id
             comments = answer.user_input_line_ids.filtered(
                 lambda line: line.answer_type in ("text_box", "char_box") and not line.skipped
             )
-            note = self.env._(
+            note = answer.env._(
                 "%(contact)s would recommend us %(value)s/10; satisfaction index %(score)s/100.",
                 contact=answer.partner_id.name or customer.name,
                 value=answer.logistics_recommend_value,
@@ -280,17 +356,22 @@ class SurveyUserInput(models.Model):
             texts = [line.value_text_box or line.value_char_box or "" for line in comments]
             vals_list.append(
                 {
-                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
-                    "res_id": customer.id,
+                    "res_model_id": self.env["ir.model"]._get_id(self._name),
+                    "res_id": answer.id,
                     "activity_type_id": activity_type.id,
-                    "user_id": answer.logistics_salesperson_id.id,
-                    "summary": self.env._("Detractor: call back %(contact)s", contact=answer.partner_id.name or ""),
+                    "user_id": salesperson.id,
+                    "summary": answer.env._(
+                        "Detractor: call back %(contact)s (%(customer)s)",
+                        contact=answer.partner_id.name or "",
+                        customer=customer.name,
+                    ),
                     "note": plaintext2html("\n\n".join([note, *filter(None, texts)])),
-                    "date_deadline": deadline,
+                    "date_deadline": fields.Date.context_today(answer) + timedelta(days=activity_type.delay_count or 0),
                 }
             )
         # sudo: the salesperson's activity, whoever completed the answer (the customer by the token link)
-        return activities.sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+        created = activities.sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+        return activities.browse(created.ids)
 
     # ------------------------------------------------------------------ invitations
     @api.model
@@ -346,6 +427,8 @@ class SurveyUserInput(models.Model):
         at most ``batch_size`` customers per company and run. A second run at the same time for a
         company skips it. Returns the answers created.
         """
+        if not self._logistics_trusted():
+            raise AccessError(self.env._("Only Logistics CRM managers run the satisfaction survey invitations."))
         created = self.browse()
         # sudo: the job invites the customers of every company, whoever runs it
         # every company: a handful of records
@@ -354,11 +437,31 @@ class SurveyUserInput(models.Model):
             if not self.env.cr.fetchone()[0]:
                 _logger.info("Satisfaction invitations of %s already running: skipped", company.name)
                 continue
+            # a run that committed for this company after this transaction began holds no lock any more,
+            # but its invitations are invisible here: writing the company's row then fails (concurrent
+            # update) instead of inviting everybody twice
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_company SET logistics_survey_run_at = now() AT TIME ZONE 'UTC' WHERE id = %s",
+                    company.id,
+                )
+            )
             if not self._logistics_survey(company):
                 continue
             created |= self.sudo()._logistics_invite_after_orders(company, batch_size)
             created |= self.sudo()._logistics_invite_periodic(company, batch_size)
         return self.browse(created.ids)
+
+    @api.model
+    def _logistics_invite_safely(self, contact, company, source, **links):
+        """``_logistics_invite`` for the job: one invitation that fails (a template that no longer
+        renders, say) is logged and undone, the others go on."""
+        try:
+            with self.env.cr.savepoint():
+                return self._logistics_invite(contact, company, source, **links)
+        except Exception:
+            _logger.exception("Satisfaction invitation of %s (%s) failed", contact.display_name, company.name)
+            return self.browse()
 
     @api.model
     def _logistics_last_invitations(self, company, partner_ids):
@@ -403,7 +506,8 @@ class SurveyUserInput(models.Model):
                 ("logistics_fulfilled_date", ">=", now - timedelta(days=delay + ORDER_LOOKBACK_DAYS)),
                 ("logistics_survey_input_ids", "=", False),
             ],
-            order="logistics_fulfilled_date, id",
+            # the latest fulfilled order of a customer is the one asked about
+            order="logistics_fulfilled_date desc, id desc",
         )
         if not orders:
             return self.browse()
@@ -418,7 +522,10 @@ class SurveyUserInput(models.Model):
             if not contact.email:
                 continue
             invited.add(customer.id)
-            created |= self._logistics_invite(contact, company, "order", logistics_sale_order_id=order.id)
+            answer = self._logistics_invite_safely(contact, company, "order", logistics_sale_order_id=order.id)
+            if not answer:
+                continue
+            created |= answer
             order.message_post(
                 body=self.env._("Satisfaction survey sent to %(contact)s.", contact=contact.display_name),
                 subtype_xmlid="mail.mt_note",
@@ -448,7 +555,7 @@ class SurveyUserInput(models.Model):
                 contact = customer if customer.email else customer.child_ids.filtered("email")[:1]
                 if not contact:
                     continue
-                created |= self._logistics_invite(contact, company, "periodic")
+                created |= self._logistics_invite_safely(contact, company, "periodic")
                 if len(created) >= batch_size:
                     return created
         return created

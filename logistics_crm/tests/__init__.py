@@ -28,5 +28,6 @@ from . import test_satisfaction
 from . import test_satisfaction_invitations
 from . import test_satisfaction_access
 from . import test_satisfaction_followup
+from . import test_satisfaction_integrity
 from . import test_portal_survey
 from . import test_tours_survey

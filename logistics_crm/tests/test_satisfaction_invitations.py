@@ -202,10 +202,11 @@ class TestInvitationJob(SatisfactionCase):
         self.assertEqual(len(self._invitations(recent)), 1, "only the invitation of 100 days ago")
 
     def test_orders_of_customers_invited_the_same_run_are_surveyed_once(self):
-        first = self._fulfilled_order(self.contact_1, days_ago=6)
-        self._fulfilled_order(self.contact_2, days_ago=5)
+        self._fulfilled_order(self.contact_1, days_ago=6)
+        latest = self._fulfilled_order(self.contact_2, days_ago=5)
         answer = self._run(self.customer)
-        self.assertEqual(answer.logistics_sale_order_id, first, "one invitation per customer, the oldest order")
+        self.assertEqual(answer.logistics_sale_order_id, latest, "one invitation per customer, its latest order")
+        self.assertEqual(answer.partner_id, self.contact_2)
 
     def test_tier_without_frequency_is_never_surveyed(self):
         self.tier_c.survey_frequency_days = 0
