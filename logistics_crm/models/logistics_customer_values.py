@@ -7,6 +7,8 @@ override and forged-figure rules, for the fields it lists only. A JSON or XML-RP
 hold such an object, so no caller can forge it.
 """
 
+from odoo.tools import SQL
+
 # Context key of the addon's own writes of customer values (see InternalWrite).
 INTERNAL_WRITE_KEY = "logistics_internal_write"
 # What the engine writes through write() itself (its figures go set-based: logistics_tier_engine.FIGURE_COLUMNS)
@@ -83,3 +85,44 @@ CARE_WRITE = InternalWrite(CARE_WRITE_FIELDS)
 RESET_WRITE = InternalWrite(CUSTOMER_VALUE_FIELDS)
 # copies a company's values to its contacts in the other companies (the writer lists every contact)
 COPY_WRITE = InternalWrite(CUSTOMER_VALUE_FIELDS, sync_children=False)
+
+
+def update_company_figures(env, company_id, columns, rows):
+    """Set company-dependent figures of customers and their contacts in one ``UPDATE``.
+
+    Odoo 18 stores a company-dependent field as one jsonb value per company: this merges the
+    company's key into each column. Figures only (the tier engine's, the satisfaction figures):
+    fields that automated actions may watch go through ``write()``.
+
+    :param columns: sequence of ``(column, sql_type)``
+    :param rows: sequence of ``(customer_id, value, ...)``, the values in the order of ``columns``;
+        they go to the customer (commercial partner) and every contact whose commercial partner it is
+    """
+    if not rows:
+        return
+    # the UPDATE reads these: a customer or contact created in this transaction must be in the table
+    env["res.partner"].flush_model(["commercial_partner_id", *(column for column, _type in columns)])
+    names = [f"v{index}" for index in range(len(columns))]
+    values = list(zip(*rows, strict=True))
+    env.cr.execute(
+        SQL(
+            """UPDATE res_partner p SET %(assignments)s
+             FROM unnest(%(ids)s::int[], %(arrays)s) AS v(id, %(names)s)
+            WHERE p.commercial_partner_id = v.id""",
+            assignments=SQL(", ").join(
+                SQL(
+                    "%(col)s = COALESCE(p.%(col)s, '{}'::jsonb) || jsonb_build_object(%(key)s, v.%(name)s)",
+                    col=SQL.identifier(column),
+                    key=str(company_id),
+                    name=SQL.identifier(name),
+                )
+                for (column, _type), name in zip(columns, names, strict=True)
+            ),
+            ids=list(values[0]),
+            arrays=SQL(", ").join(
+                SQL("%s::%s[]", list(column_values), SQL(sql_type))
+                for column_values, (_column, sql_type) in zip(values[1:], columns, strict=True)
+            ),
+            names=SQL(", ").join(SQL.identifier(name) for name in names),
+        )
+    )

@@ -14,14 +14,15 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..domain import satisfaction
+from .logistics_customer_values import update_company_figures
 from .logistics_tier_engine import USER_GROUP
 
-# company-dependent jsonb column -> (python key, SQL type)
+# the company-dependent figures (jsonb columns) and their SQL types, in the order of the figures' tuples
 SATISFACTION_COLUMNS = {
-    "logistics_satisfaction_score": ("score", "float8"),
-    "logistics_nps": ("nps", "float8"),
-    "logistics_survey_answer_count": ("answers", "int4"),
-    "logistics_last_survey_date": ("last", "date"),
+    "logistics_satisfaction_score": "float8",
+    "logistics_nps": "float8",
+    "logistics_survey_answer_count": "int4",
+    "logistics_last_survey_date": "date",
 }
 
 
@@ -154,33 +155,7 @@ class LogisticsPartnerSatisfaction(models.AbstractModel):
         figures = self._logistics_satisfaction_figures(company, customers.ids)
         empty = (0.0, 0.0, 0, None)
         rows = [(pid, *figures.get(pid, empty)) for pid in customers.ids]
-        key = str(company.id)
-        assignments = SQL(", ").join(
-            SQL(
-                "%(col)s = COALESCE(p.%(col)s, '{}'::jsonb) || jsonb_build_object(%(key)s, v.%(name)s)",
-                col=SQL.identifier(column),
-                key=key,
-                name=SQL.identifier(name),
-            )
-            for column, (name, _type) in SATISFACTION_COLUMNS.items()
-        )
-        columns = list(zip(*rows, strict=True))
-        arrays = SQL(", ").join(
-            SQL("%s::%s[]", list(values), SQL(sql_type))
-            for values, (_name, sql_type) in zip(columns[1:], SATISFACTION_COLUMNS.values(), strict=True)
-        )
-        self.env["res.partner"].flush_model(["commercial_partner_id", *SATISFACTION_COLUMNS])  # read by the UPDATE
-        self.env.cr.execute(
-            SQL(
-                """UPDATE res_partner p SET %(assignments)s
-                 FROM unnest(%(ids)s::int[], %(arrays)s) AS v(id, %(names)s)
-                WHERE p.commercial_partner_id = v.id""",
-                assignments=assignments,
-                ids=list(columns[0]),
-                arrays=arrays,
-                names=SQL(", ").join(SQL.identifier(name) for name, _type in SATISFACTION_COLUMNS.values()),
-            )
-        )
+        update_company_figures(self.env, company.id, list(SATISFACTION_COLUMNS.items()), rows)
         self.env["res.partner"].invalidate_model(list(SATISFACTION_COLUMNS))
         return len(rows)
 

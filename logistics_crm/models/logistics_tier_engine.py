@@ -26,7 +26,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..domain import tiering
-from .logistics_customer_values import ENGINE_WRITE, INTERNAL_WRITE_KEY
+from .logistics_customer_values import ENGINE_WRITE, INTERNAL_WRITE_KEY, update_company_figures
 
 _logger = logging.getLogger(__name__)
 
@@ -383,31 +383,11 @@ class LogisticsTierEngine(models.AbstractModel):
             records.write({fname: value if value is not None else False for fname, value in vals})
 
         # 2. numeric figures, set-based: one UPDATE for the batch's companies and contacts
-        key = str(company.id)
-        columns = list(zip(*[(pid, *(new[name] for name in FIGURE_COLUMNS)) for pid, _old, new in batch], strict=True))
-        assignments = SQL(", ").join(
-            SQL(
-                "%(col)s = COALESCE(p.%(col)s, '{}'::jsonb) || jsonb_build_object(%(key)s, v.%(name)s)",
-                col=SQL.identifier(column),
-                key=key,
-                name=SQL.identifier(name),
-            )
-            for name, (column, _type) in FIGURE_COLUMNS.items()
-        )
-        arrays = SQL(", ").join(
-            SQL("%s::%s[]", list(values), SQL(sql_type))
-            for values, (_column, sql_type) in zip(columns[1:], FIGURE_COLUMNS.values(), strict=True)
-        )
-        self.env.cr.execute(
-            SQL(
-                """UPDATE res_partner p SET %(assignments)s
-                 FROM unnest(%(ids)s::int[], %(arrays)s) AS v(id, %(names)s)
-                WHERE p.commercial_partner_id = v.id""",
-                assignments=assignments,
-                ids=list(columns[0]),
-                arrays=arrays,
-                names=SQL(", ").join(SQL.identifier(name) for name in FIGURE_COLUMNS),
-            )
+        update_company_figures(
+            self.env,
+            company.id,
+            list(FIGURE_COLUMNS.values()),
+            [(pid, *(new[name] for name in FIGURE_COLUMNS)) for pid, _old, new in batch],
         )
         Partner.invalidate_model([column for column, _type in FIGURE_COLUMNS.values()])
 
