@@ -1,9 +1,9 @@
 {
     "name": "Logistics CRM",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/CRM",
     "summary": "Customer tiers, lifecycle and churn risk, cargo/vessel matching, complaints with SLAs, "
-    "satisfaction surveys and staff KPIs, for freight, shipping, road-transport and warehousing companies",
+    "satisfaction surveys and staff KPIs, pickup and delivery bookings, for freight, shipping, road-transport and warehousing companies",
     "author": "logistics_crm developers",
     "website": "https://github.com/logistics-crm/logistics_crm",
     "license": "LGPL-3",
@@ -23,6 +23,7 @@
         "data/ir_cron_data.xml",
         "data/logistics_complaint_data.xml",
         "data/logistics_survey_data.xml",
+        "data/logistics_booking_data.xml",
         "views/logistics_customer_tier_views.xml",
         "views/logistics_tier_history_views.xml",
         "views/logistics_commodity_views.xml",
@@ -38,6 +39,7 @@
         "report/logistics_customer_analysis_views.xml",
         "views/res_partner_views.xml",
         "views/logistics_satisfaction_views.xml",
+        "views/logistics_booking_views.xml",
         "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
         "views/portal_complaint_templates.xml",

@@ -163,6 +163,16 @@ def lifecycle_stage(last_order_date, has_open_deal, today, rules=StageRules()):
     return STAGE_POTENTIAL
 
 
+def last_sign_of_life(last_order_date, last_activity_date=None):
+    """The later of the last order and the last other sign of life (a pickup or delivery done).
+
+    The lifecycle stage and the recency of the churn risk count from it: a customer whose goods we
+    moved last week is active even if its last order is older. ``None`` when there is neither.
+    """
+    dates = [day for day in (last_order_date, last_activity_date) if day]
+    return max(dates) if dates else None
+
+
 def frequency_drop(recent_orders, prior_orders):
     """Share (0..1) by which the order count fell from the prior period to the recent one.
 

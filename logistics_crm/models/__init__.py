@@ -31,3 +31,6 @@ from . import survey_question
 from . import survey_user_input
 from . import logistics_satisfaction_report
 from . import logistics_survey_demo
+from . import logistics_booking_survey
+from . import logistics_booking
+from . import logistics_booking_activity

@@ -299,6 +299,7 @@ class LogisticsTierEngine(models.AbstractModel):
         sales, skipped_orders = reader._logistics_fetch_sales(company, today, months, rules, current)
         open_deals = reader._logistics_fetch_open_deals(company)
         signals = self._logistics_churn_signals(company, list(current))
+        activity = self._logistics_activity_dates(company, list(current))
 
         pareto = tiering.assign_tiers({pid: sales[pid][0] for pid in current if pid in sales}, tier_pairs)
         care_days = {tier.id: tier.care_interval_days for tier in tiers}
@@ -312,19 +313,21 @@ class LogisticsTierEngine(models.AbstractModel):
         # tuples, compared whole: 100,000 customers a run, dicts only for the few that changed
         for pid, (old, locked, last_contact) in current.items():
             revenue, orders, last_order, recent, prior = sales.get(pid, no_sales)
+            # the last sign of life: the last order, or a later one (a pickup or delivery done)
+            last_seen = tiering.last_sign_of_life(last_order, activity.get(pid))
             old_tier, old_tier_date = old[0], old[1]
             tier_id = old_tier if locked else pareto.get(pid)
             tier_date = old_tier_date if tier_id == old_tier and old_tier_date else (today if tier_id else None)
             signal = signals.get(pid) if signals else None
             risk = (
-                churn_risk(last_order, recent, prior, today, rules, **signal)
+                churn_risk(last_seen, recent, prior, today, rules, **signal)
                 if signal
-                else churn_risk(last_order, recent, prior, today, rules)
+                else churn_risk(last_seen, recent, prior, today, rules)
             )
             new = (
                 tier_id,
                 tier_date,
-                lifecycle_stage(last_order, pid in open_deals, today, rules),
+                lifecycle_stage(last_seen, pid in open_deals, today, rules),
                 round(revenue, 2),
                 orders,
                 last_order,
@@ -341,6 +344,16 @@ class LogisticsTierEngine(models.AbstractModel):
             "rules": rules,
             "skipped_orders": skipped_orders,
         }
+
+    @api.model
+    def _logistics_activity_dates(self, company, partner_ids):
+        """Other signs of life than orders, per customer: ``{partner_id: date}`` of the latest.
+
+        A hook for the capabilities that see customers at work (bookings done): a customer with a
+        recent sign of life is active, and its churn risk counts from it as from an order.
+        Set-based, one query.
+        """
+        return {}
 
     @api.model
     def _logistics_churn_signals(self, company, partner_ids):

@@ -152,6 +152,12 @@ class ResCompany(models.Model):
         default=True,
         help="Closing a complaint invites the customer who raised it to the satisfaction survey.",
     )
+    logistics_survey_on_booking = fields.Boolean(
+        string="Survey after bookings",
+        default=True,
+        help="A pickup or delivery marked done invites the person who booked to the satisfaction survey, "
+        "at most once per the tier's survey frequency.",
+    )
 
     @api.constrains(
         "logistics_survey_order_delay_days", "logistics_survey_window_days", "logistics_survey_deadline_days"

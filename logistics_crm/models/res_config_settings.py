@@ -73,3 +73,4 @@ class ResConfigSettings(models.TransientModel):
     logistics_survey_window_days = fields.Integer(related="company_id.logistics_survey_window_days", readonly=False)
     logistics_survey_deadline_days = fields.Integer(related="company_id.logistics_survey_deadline_days", readonly=False)
     logistics_survey_on_complaint = fields.Boolean(related="company_id.logistics_survey_on_complaint", readonly=False)
+    logistics_survey_on_booking = fields.Boolean(related="company_id.logistics_survey_on_booking", readonly=False)

@@ -20,6 +20,7 @@ _logger = logging.getLogger(__name__)
 SOURCES = [
     ("order", "After an order"),
     ("complaint", "After a complaint"),
+    ("booking", "After a booking"),
     ("periodic", "Periodic (tier)"),
     ("manual", "Sent by hand"),
 ]
@@ -53,6 +54,7 @@ PROTECTED_FIELDS = COMPUTED_FIELDS | {
     "logistics_company_id",
     "logistics_sale_order_id",
     "logistics_complaint_id",
+    "logistics_booking_id",
     "logistics_salesperson_id",
     "logistics_tier_id",
     "logistics_source",
@@ -114,6 +116,14 @@ class SurveyUserInput(models.Model):
         readonly=True,
         ondelete="set null",
         help="The closed complaint the customer was asked about.",
+    )
+    logistics_booking_id = fields.Many2one(
+        "logistics.booking",
+        string="Booking",
+        index="btree_not_null",
+        readonly=True,
+        ondelete="set null",
+        help="The pickup or delivery the customer was asked about.",
     )
     logistics_salesperson_id = fields.Many2one(
         "res.users",
