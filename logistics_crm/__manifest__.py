@@ -44,6 +44,7 @@
         "views/portal_templates.xml",
         "views/portal_complaint_templates.xml",
         "views/portal_survey_templates.xml",
+        "views/portal_booking_templates.xml",
         "wizard/logistics_tier_assign_views.xml",
         "wizard/logistics_tier_settings_views.xml",
         "views/logistics_crm_menus.xml",
@@ -56,6 +57,7 @@
         "demo/logistics_matching_demo.xml",
         "demo/logistics_complaint_demo.xml",
         "demo/logistics_survey_demo.xml",
+        "demo/logistics_booking_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -47,6 +47,12 @@ PAGES = {
         5,
         LOGISTICS_TAB_SATISFACTION,
     ),
+    "booking_calendar": ("/odoo/action-logistics_crm.action_logistics_booking_calendar", 6),
+    "booking_dispatch_today": ("/odoo/action-logistics_crm.action_logistics_booking_dispatch_today", 5),
+    "booking_form": ("/odoo/action-logistics_crm.action_logistics_booking/{booking}", 5),
+    # a customer's view: --login wangwei --password wangwei --only portal_booking
+    "portal_booking": ("/my/bookings/{booking_portal}", 6),
+    "portal_booking_new": ("/my/bookings/new", 4),
 }
 # demo records the pages open: {placeholder: xmlid}
 RECORDS = {
@@ -54,6 +60,8 @@ RECORDS = {
     "complaint": "complaint_demo_coal_short_landed",
     "complaint_portal": "complaint_demo_demurrage_invoice",
     "customer_satisfaction": "partner_shenhua_coal",
+    "booking": "booking_demo_haier_today",
+    "booking_portal": "booking_demo_baosteel_requested",
 }
 
 

@@ -6,6 +6,7 @@ from . import logistics_tier_reader
 from . import logistics_tier_engine
 from . import logistics_care_plan
 from . import logistics_partner_satisfaction
+from . import logistics_partner_booking
 from . import res_partner
 from . import logistics_tier_history
 from . import res_company
@@ -34,3 +35,4 @@ from . import logistics_survey_demo
 from . import logistics_booking_survey
 from . import logistics_booking
 from . import logistics_booking_activity
+from . import logistics_booking_demo

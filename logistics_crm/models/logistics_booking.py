@@ -35,6 +35,7 @@ class LogisticsBooking(models.Model):
     _primary_email = "email"
     # a customer who may read the booking (the portal rule, or the access token) may also write in its thread
     _mail_post_access = "read"
+    _check_company_auto = True
 
     name = fields.Char(
         string="Reference", required=True, copy=False, readonly=True, default=lambda self: self.env._("New")
@@ -69,6 +70,7 @@ class LogisticsBooking(models.Model):
         string="Customer",
         required=True,
         index=True,
+        check_company=True,
         tracking=True,
         domain="[('is_company', '=', True)]",
         help="The customer company (its commercial partner): every contact of it follows the booking in the "
@@ -78,6 +80,7 @@ class LogisticsBooking(models.Model):
         "res.partner",
         string="Booked by",
         index="btree_not_null",
+        check_company=True,
         domain="[('commercial_partner_id', '=', partner_id)]",
         help="The person who booked; gets the confirmation by email.",
     )
@@ -92,6 +95,7 @@ class LogisticsBooking(models.Model):
         "res.partner",
         string="Address",
         index="btree_not_null",
+        check_company=True,
         domain="[('commercial_partner_id', '=', partner_id)]",
         help="A known address of the customer (its company or one of its delivery addresses). Or type the "
         "address below.",
@@ -155,6 +159,7 @@ class LogisticsBooking(models.Model):
         "sale.order",
         string="Order",
         index="btree_not_null",
+        check_company=True,
         domain="[('partner_id', 'child_of', partner_id)]",
         help="The order the booking belongs to, if any.",
     )

@@ -55,7 +55,7 @@ MANAGER_GROUP = "logistics_crm.group_logistics_crm_manager"
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "logistics.partner.satisfaction"]
+    _inherit = ["res.partner", "logistics.partner.satisfaction", "logistics.partner.booking"]
 
     # ------------------------------------------------------------------ who is a customer
     is_logistics_customer = fields.Boolean(

@@ -31,3 +31,7 @@ from . import test_satisfaction_followup
 from . import test_satisfaction_integrity
 from . import test_portal_survey
 from . import test_tours_survey
+from . import test_booking
+from . import test_booking_access
+from . import test_portal_booking
+from . import test_tours_booking

@@ -148,3 +148,38 @@ class TestDemo(HttpCase):
         self.assertEqual(customer.child_ids[:1].logistics_nps, 100.0, "the figures are on its contacts too")
         detractors = done.filtered(lambda a: a.logistics_nps_category == "detractor").logistics_partner_id
         self.assertTrue(any(p.with_company(company).logistics_nps < 0 for p in detractors), "and a negative NPS")
+
+    def test_booking_demo(self):
+        """Bookings in every state, of both types: today's dispatch in several cities, the coming days'
+        requests, bookings done in the past weeks (dated back, the window before its completion) and a
+        cancelled one; Wang Wei's own requested pickup, which he can still cancel in the portal."""
+        data = self.env["ir.model.data"].search([("module", "=", "logistics_crm"), ("model", "=", "logistics.booking")])
+        bookings = self.env["logistics.booking"].browse(data.mapped("res_id")).exists()
+        self.assertGreaterEqual(len(bookings), 10)
+        self.assertEqual(set(bookings.mapped("state")), {"requested", "confirmed", "scheduled", "done", "cancelled"})
+        self.assertEqual(set(bookings.mapped("booking_type")), {"pickup", "delivery"})
+        now = fields.Datetime.now()
+        done = bookings.filtered(lambda b: b.state == "done")
+        self.assertTrue(all(b.date_start < b.date_done <= b.date_end < now for b in done), "done in the past")
+        self.assertTrue(all(b.date_confirmed < b.date_start for b in done))
+        still_open = bookings.filtered(lambda b: b.state in ("requested", "confirmed", "scheduled"))
+        self.assertTrue(all(b.date_end > b.create_date for b in still_open))
+        scheduled = bookings.filtered(lambda b: b.state == "scheduled")
+        self.assertTrue(all(b.user_id and b.vehicle and b.driver_name for b in scheduled), "a truck and a driver")
+        self.assertTrue(all(b.date_confirmed for b in bookings.filtered(lambda b: b.state in ("confirmed", "scheduled"))))
+        # the dispatch of the installation day spans several cities
+        first_day = min(still_open.mapped("create_date")).date()
+        today = bookings.filtered(
+            lambda b: b.state in ("confirmed", "scheduled") and b.date_start.date() == first_day
+        )
+        self.assertGreaterEqual(len(set(today.mapped("city"))), 3)
+        # every confirmed booking mailed its confirmation to the person who booked
+        comment = self.env.ref("mail.mt_comment")
+        for booking in bookings.filtered(lambda b: b.date_confirmed):
+            mails = booking.message_ids.filtered(lambda m, c=comment: m.subtype_id == c)
+            self.assertTrue(mails, f"{booking.name} confirmed without its mail")
+            self.assertIn(booking.contact_id, mails.partner_ids)
+        wang_wei = self.env.ref("logistics_crm.user_portal_wang_wei")
+        own = bookings.filtered(lambda b: b.partner_id == wang_wei.commercial_partner_id and b.state == "requested")
+        self.assertEqual(len(own), 1)
+        self.assertEqual(own.contact_id, wang_wei.partner_id)

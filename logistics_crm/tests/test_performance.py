@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import LogisticsCrmCase
@@ -22,8 +25,9 @@ class TestPerformance(LogisticsCrmCase):
         # steady state: no change, a fixed handful of queries: 12 for the tiers, the complaints'
         # churn signals (one grouped query over the company's complaints, then, when some complaint
         # breached its SLA, the first tier and the current tier of those customers: key accounts) and
-        # the satisfaction signal (one grouped query over the company's survey answers)
-        with self.assertQueryCount(__system__=16):
+        # the satisfaction signal (one grouped query over the company's survey answers) and the bookings
+        # done (one grouped query: the customers' last sign of life)
+        with self.assertQueryCount(__system__=17):
             summary = self.recompute()
         self.assertEqual(summary["changed"], 0)
 
@@ -31,7 +35,7 @@ class TestPerformance(LogisticsCrmCase):
         customers = self._world(5)
         self.recompute()
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=16):
+        with self.assertQueryCount(__system__=17):
             self.recompute()
         complaints = self.env["logistics.complaint"].create(
             [{"partner_id": customer.id, "description": "Late again."} for customer in customers for _i in range(3)]
@@ -39,7 +43,38 @@ class TestPerformance(LogisticsCrmCase):
         complaints.with_context(logistics_complaint_sla_refresh=True).write({"sla_status": "breached"})
         self.recompute()  # the new signals change the churn risk once
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=16):
+        with self.assertQueryCount(__system__=17):
+            summary = self.recompute()
+        self.assertEqual(summary["changed"], 0)
+
+    def test_query_count_does_not_grow_with_bookings(self):
+        customers = self._world(5)
+        self.recompute()
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=17):
+            self.recompute()
+        now = fields.Datetime.now()
+        bookings = self.env["logistics.booking"].create(
+            [
+                {
+                    "partner_id": customer.id,
+                    "street": "1 Quay Road",
+                    "city": "Qingdao",
+                    "date_start": now + timedelta(days=1),
+                    "date_end": now + timedelta(days=1, hours=3),
+                    "goods_description": "Pallets",
+                    "weight_kg": 500.0,
+                    "volume_m3": 2.0,
+                }
+                for customer in customers
+                for _i in range(3)
+            ]
+        )
+        bookings.action_confirm()
+        bookings.action_done()
+        self.recompute()  # the signs of life change the churn risk once
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=17):
             summary = self.recompute()
         self.assertEqual(summary["changed"], 0)
 
