@@ -3,7 +3,8 @@
     "version": "18.0.1.5.0",
     "category": "Sales/CRM",
     "summary": "Customer tiers, lifecycle and churn risk, cargo/vessel matching, complaints with SLAs, "
-    "satisfaction surveys and staff KPIs, pickup and delivery bookings, for freight, shipping, road-transport and warehousing companies",
+    "satisfaction surveys and staff KPIs, pickup and delivery bookings, for freight, shipping, road-transport "
+    "and warehousing companies",
     "author": "logistics_crm developers",
     "website": "https://github.com/logistics-crm/logistics_crm",
     "license": "LGPL-3",

@@ -61,6 +61,10 @@ def test_customer_may_cancel_only_unconfirmed_bookings():
         (NOW - timedelta(hours=5), NOW, True, b.WINDOW_PAST),
         # begun but not over: this afternoon's pickup can still be booked
         (NOW - timedelta(hours=1), NOW + timedelta(hours=2), True, None),
+        (NOW - timedelta(hours=23), NOW + timedelta(hours=2), True, None),
+        # but not a window that began long ago (a typo in the year)
+        (NOW - timedelta(days=1, minutes=1), NOW + timedelta(hours=2), True, b.WINDOW_PAST),
+        (datetime(1, 1, 1), NOW + timedelta(hours=2), True, b.WINDOW_PAST),
         # history (done, cancelled) may lie in the past, never backwards
         (NOW - timedelta(hours=5), NOW - timedelta(hours=2), False, None),
         (NOW - timedelta(hours=2), NOW - timedelta(hours=5), False, b.WINDOW_ORDER),

@@ -35,8 +35,6 @@ BOOKING_FORM_FIELDS = (
     "phone",
     "notes",
 )
-# the typed address, ignored when the customer chooses one of its known addresses
-TYPED_ADDRESS_FIELDS = ("street", "street2", "zip", "city", "country_id")
 # the optional texts written as typed (trimmed), when given
 BOOKING_TEXT_FIELDS = ("contact_name", "phone", "notes")
 # the colours of the state badges
@@ -209,9 +207,7 @@ class LogisticsBookingPortal(LogisticsCustomerPortal):
         return request.render("logistics_crm.portal_my_booking", values)
 
     # ------------------------------------------------------------------ cancel
-    @http.route(
-        "/my/bookings/<int:booking_id>/cancel", type="http", auth="public", methods=["POST"], website=True
-    )
+    @http.route("/my/bookings/<int:booking_id>/cancel", type="http", auth="public", methods=["POST"], website=True)
     def portal_my_booking_cancel(self, booking_id, access_token=None, **kwargs):
         try:
             booking_sudo = self._document_check_access("logistics.booking", booking_id, access_token)
@@ -223,7 +219,9 @@ class LogisticsBookingPortal(LogisticsCustomerPortal):
         booking_sudo = request.env["logistics.booking"].sudo().browse(booking_sudo.id)
         try:
             with request.env.cr.savepoint():
-                booking_sudo._logistics_customer_cancel()
+                # a visitor of the emailed link (no login) signs as the person who booked
+                author = (booking_sudo.contact_id or booking_sudo.partner_id) if request.env.user._is_public() else None
+                booking_sudo._logistics_customer_cancel(author=author)
         except UserError as exc:
             return self._logistics_render_booking(booking_sudo, access_token, error=self._logistics_error_text(exc))
         return request.redirect(self._logistics_url(booking_sudo.access_url, access_token, message="cancelled"))
@@ -276,62 +274,15 @@ class LogisticsBookingPortal(LogisticsCustomerPortal):
         """``(vals, errors)``: the booking values of the typed ``form`` and ``{field: message}`` of what
         is wrong with it (the model's checks, ``_logistics_problems``, and what does not parse)."""
         env = request.env
-        user = env.user
-        errors = {}
-        vals = {}
-
+        vals, errors = {}, {}
         if form["booking_type"] in ("pickup", "delivery"):
             vals["booking_type"] = form["booking_type"]
         else:
             errors["booking_type"] = env._("Please choose a pickup or a delivery.")
-
-        # the address: one of the customer's own (checked against the list), or typed in
-        address = env["res.partner"]
-        if form["address_id"]:
-            try:
-                address_id = int(form["address_id"])
-            except ValueError:
-                address_id = 0
-            address = addresses.filtered(lambda a: a.id == address_id)
-            if not address:
-                errors["address_id"] = env._("Please choose one of your addresses of the list.")
-        if address:
-            vals["address_id"] = address.id
-            vals.update(env["logistics.booking"]._logistics_address_values(address))
-        elif not errors.get("address_id"):
-            for fname in ("street", "street2", "zip", "city"):
-                vals[fname] = form[fname] or False
-            if form["country_id"]:
-                try:
-                    country_id = int(form["country_id"])
-                except ValueError:
-                    country_id = 0
-                country = env["res.country"].search([("id", "=", country_id)]) if country_id else False
-                if country:
-                    vals["country_id"] = country.id
-                else:
-                    errors["country_id"] = env._("Please choose a country of the list.")
-
-        # the window, typed in the user's time zone, stored in UTC
-        timezone = self._logistics_booking_timezone()
-        for fname in ("date_start", "date_end"):
-            if form[fname]:
-                vals[fname] = self._logistics_booking_datetime(form[fname], timezone)
-                if not vals[fname]:
-                    errors[fname] = env._("Please give a date and a time, e.g. 2026-05-05 09:00.")
-            else:
-                vals[fname] = False
-
+        address = self._logistics_booking_address(form, addresses, vals, errors)
+        self._logistics_booking_window(form, vals, errors)
         vals["goods_description"] = form["goods_description"]
-        for fname in ("packages", "weight_kg", "volume_m3"):
-            if not form[fname] and fname == "packages":
-                continue
-            number = self._logistics_booking_float(form[fname])
-            if number is None:
-                errors[fname] = env._("Please give a number.")
-            elif fname == "packages" and number > MAX_PACKAGES:
-                errors[fname] = env._("Please give at most %(count)s packages.", count=MAX_PACKAGES)
-            vals[fname] = number
+        self._logistics_booking_measures(form, vals, errors)
 
         problems = env["logistics.booking"]._logistics_problems(vals)
         if address:
@@ -349,6 +300,7 @@ class LogisticsBookingPortal(LogisticsCustomerPortal):
         for fname in BOOKING_TEXT_FIELDS:
             if form[fname]:
                 vals[fname] = form[fname]
+        user = env.user
         customer = user.commercial_partner_id
         vals.update(
             {
@@ -359,6 +311,58 @@ class LogisticsBookingPortal(LogisticsCustomerPortal):
             }
         )
         return vals, {}
+
+    @staticmethod
+    def _logistics_booking_int(raw):
+        try:
+            return int(raw)
+        except ValueError:
+            return 0
+
+    def _logistics_booking_address(self, form, addresses, vals, errors):
+        """Fill ``vals`` with the address: one of the customer's own ``addresses`` (the id is checked
+        against them, never trusted), else the typed one. Returns the chosen address."""
+        env = request.env
+        address = env["res.partner"]
+        if form["address_id"]:
+            address_id = self._logistics_booking_int(form["address_id"])
+            address = addresses.filtered(lambda a: a.id == address_id)
+            if not address:
+                errors["address_id"] = env._("Please choose one of your addresses of the list.")
+                return address
+            vals["address_id"] = address.id
+            vals.update(env["logistics.booking"]._logistics_address_values(address))
+            return address
+        for fname in ("street", "street2", "zip", "city"):
+            vals[fname] = form[fname] or False
+        if form["country_id"]:
+            country_id = self._logistics_booking_int(form["country_id"])
+            country = env["res.country"].search([("id", "=", country_id)]) if country_id else None
+            if country:
+                vals["country_id"] = country.id
+            else:
+                errors["country_id"] = env._("Please choose a country of the list.")
+        return address
+
+    def _logistics_booking_window(self, form, vals, errors):
+        """Fill ``vals`` with the window, typed in the user's time zone, stored in UTC."""
+        timezone = self._logistics_booking_timezone()
+        for fname in ("date_start", "date_end"):
+            vals[fname] = self._logistics_booking_datetime(form[fname], timezone) if form[fname] else False
+            if vals[fname] is None:
+                errors[fname] = request.env._("Please give a date and a time, e.g. 2026-05-05 09:00.")
+
+    def _logistics_booking_measures(self, form, vals, errors):
+        """Fill ``vals`` with packages (left to the model's default of 1 when not given), weight and volume."""
+        for fname in ("packages", "weight_kg", "volume_m3"):
+            if fname == "packages" and not form[fname]:
+                continue
+            number = self._logistics_booking_float(form[fname])
+            if number is None:
+                errors[fname] = request.env._("Please give a number.")
+            elif fname == "packages" and number > MAX_PACKAGES:
+                errors[fname] = request.env._("Please give at most %(count)s packages.", count=MAX_PACKAGES)
+            vals[fname] = number
 
     @staticmethod
     def _logistics_booking_timezone():

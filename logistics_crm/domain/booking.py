@@ -3,6 +3,8 @@
 Pure functions, no Odoo import. Datetimes are naive UTC, as Odoo stores them.
 """
 
+from datetime import timedelta
+
 REQUESTED = "requested"
 CONFIRMED = "confirmed"
 SCHEDULED = "scheduled"
@@ -23,6 +25,9 @@ TRANSITIONS = {
 # the customer may cancel in the portal only what nobody has confirmed yet
 CUSTOMER_CANCEL_STATES = (REQUESTED,)
 
+# an open booking's window may have begun (this afternoon's pickup, booked at 2 pm), not long ago
+MAX_BEGUN = timedelta(days=1)
+
 # problems of a requested window
 WINDOW_MISSING = "missing"
 WINDOW_ORDER = "order"
@@ -40,15 +45,16 @@ def window_problem(start, end, now, open_booking=True):
 
     - ``missing``: a bound is not given;
     - ``order``: the window ends before it starts, or has no length;
-    - ``past``: the whole window lies in the past (it ended by ``now``). A window that has begun
-      but not ended is accepted: a pickup can be booked for the afternoon that is under way.
-      Only checked for an open booking (``open_booking``): done and cancelled bookings are history.
+    - ``past``: the whole window lies in the past (it ended by ``now``), or it began more than a day
+      before ``now``. A window that has just begun and not ended is accepted: a pickup can be booked
+      for the afternoon that is under way. Only checked for an open booking (``open_booking``): done
+      and cancelled bookings are history.
     """
     if not start or not end:
         return WINDOW_MISSING
     if end <= start:
         return WINDOW_ORDER
-    if open_booking and end <= now:
+    if open_booking and (end <= now or start < now - MAX_BEGUN):
         return WINDOW_PAST
     return None
 
@@ -60,4 +66,3 @@ def positive(value):
     except (TypeError, ValueError):
         return False
     return number > 0 and number != float("inf")
-

@@ -34,5 +34,4 @@ from . import logistics_satisfaction_report
 from . import logistics_survey_demo
 from . import logistics_booking_survey
 from . import logistics_booking
-from . import logistics_booking_activity
 from . import logistics_booking_demo

@@ -6,6 +6,8 @@ automated actions on ``state`` fire; the public ``action_*`` methods are the ent
 buttons, automated and server actions, XML-RPC and the portal.
 """
 
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -73,8 +75,7 @@ class LogisticsBooking(models.Model):
         check_company=True,
         tracking=True,
         domain="[('is_company', '=', True)]",
-        help="The customer company (its commercial partner): every contact of it follows the booking in the "
-        "portal.",
+        help="The customer company (its commercial partner): every contact of it follows the booking in the portal.",
     )
     contact_id = fields.Many2one(
         "res.partner",
@@ -93,7 +94,6 @@ class LogisticsBooking(models.Model):
     # ------------------------------------------------------------------ where
     address_id = fields.Many2one(
         "res.partner",
-        string="Address",
         index="btree_not_null",
         check_company=True,
         domain="[('commercial_partner_id', '=', partner_id)]",
@@ -104,10 +104,8 @@ class LogisticsBooking(models.Model):
     street2 = fields.Char()
     zip = fields.Char(change_default=True)
     city = fields.Char(index=True, help="The dispatch list is grouped by city.")
-    state_id = fields.Many2one(
-        "res.country.state", string="State", ondelete="restrict", domain="[('country_id', '=?', country_id)]"
-    )
-    country_id = fields.Many2one("res.country", string="Country", ondelete="restrict")
+    state_id = fields.Many2one("res.country.state", ondelete="restrict", domain="[('country_id', '=?', country_id)]")
+    country_id = fields.Many2one("res.country", ondelete="restrict")
     address_display = fields.Char(string="Full address", compute="_compute_address_display")
 
     # ------------------------------------------------------------------ when
@@ -122,8 +120,7 @@ class LogisticsBooking(models.Model):
         string="Window end",
         required=True,
         tracking=True,
-        help="The requested window ends. It must end after it starts and, for an open booking, not lie in the "
-        "past.",
+        help="The requested window ends. It must end after it starts and, for an open booking, not lie in the past.",
     )
     date_confirmed = fields.Datetime(string="Confirmed on", readonly=True, copy=False)
     date_done = fields.Datetime(
@@ -260,7 +257,10 @@ class LogisticsBooking(models.Model):
             return self.env._("Please give the start and the end of the requested window.")
         if problem == rules.WINDOW_ORDER:
             return self.env._("The window must end after it starts.")
-        return self.env._("The requested window lies in the past: please choose a window that ends later than now.")
+        return self.env._(
+            "The requested window lies in the past: please choose a window that ends later than now and began "
+            "at most a day ago."
+        )
 
     def _logistics_check(self, fnames):
         """Raise the first problem of each booking among the fields ``fnames`` (see ``_logistics_problems``)."""
@@ -384,8 +384,10 @@ class LogisticsBooking(models.Model):
                     "logistics.booking"
                 ) or self.env._("New")
             if "user_id" not in vals:
+                # the customer's salesperson dispatches by default, when they work for the booking's company
                 salesperson = Partner.browse(vals.get("partner_id")).user_id
-                vals["user_id"] = salesperson.id if salesperson and not salesperson.share else False
+                in_company = salesperson and not salesperson.share and company in salesperson.company_ids
+                vals["user_id"] = salesperson.id if in_company else False
         bookings = super().create(vals_list)
         for booking in bookings:
             # the person who booked follows the booking: the confirmation and messages reach them
@@ -397,13 +399,35 @@ class LogisticsBooking(models.Model):
     def write(self, vals):
         if {"partner_id", "contact_id", "address_id"} & set(vals):
             vals = self._logistics_normalize(dict(vals))
+        # the dates follow the state, also when it is written directly (an import, an automated action)
+        if vals.get("state") in (rules.REQUESTED, rules.CONFIRMED, rules.SCHEDULED, rules.DONE):
+            now = fields.Datetime.now()
+            vals = dict(vals)
+            if vals["state"] == rules.REQUESTED:
+                vals.setdefault("date_confirmed", False)
+                vals.setdefault("date_done", False)
+            else:
+                undated = self.filtered(lambda b: not b.date_confirmed)
+                if undated and "date_confirmed" not in vals:
+                    undated.write({"date_confirmed": now})
+                if vals["state"] == rules.DONE:
+                    vals.setdefault("date_done", now)
         return super().write(vals)
 
     def copy_data(self, default=None):
-        # a copied booking is a new request; its window is for the user to set again when it has passed
+        # a copied booking is a new request: a window that has passed moves on by whole days to the
+        # first day it lies ahead again, at the same times (a regular pickup booked anew)
         default = dict(default or {})
         default.setdefault("state", rules.REQUESTED)
-        return super().copy_data(default)
+        vals_list = super().copy_data(default)
+        now = fields.Datetime.now()
+        for booking, vals in zip(self, vals_list, strict=True):
+            if "date_start" in default or "date_end" in default or booking.date_end > now:
+                continue
+            days = (now - booking.date_end).days + 1
+            vals["date_start"] = booking.date_start + timedelta(days=days)
+            vals["date_end"] = booking.date_end + timedelta(days=days)
+        return vals_list
 
     # ------------------------------------------------------------------ the workflow (buttons)
     def _logistics_check_transition(self, action):
@@ -420,7 +444,7 @@ class LogisticsBooking(models.Model):
             "reopen": self.env._("Only cancelled bookings can be requested again."),
         }
         details = ", ".join(f"{booking.name} ({labels.get(booking.state)})" for booking in refused)
-        raise UserError(f"{messages[action]}\n{details}")
+        raise UserError(self.env._("%(problem)s\n%(bookings)s", problem=messages[action], bookings=details))
 
     def action_confirm(self):
         """Confirm the requested bookings and email the customer the confirmation (a shipped template,
@@ -434,10 +458,11 @@ class LogisticsBooking(models.Model):
         """Plan the bookings (state *Scheduled*); a requested one is confirmed first (the customer is
         emailed). Bookings without a dispatcher get the current user."""
         self._logistics_check_transition("schedule")
-        self.filtered(lambda b: b.state == rules.REQUESTED).action_confirm()
+        # the dispatcher first: the confirmation mail of a requested booking comes from them
         without_dispatcher = self.filtered(lambda b: not b.user_id)
         if without_dispatcher and not self.env.user.share:
             without_dispatcher.write({"user_id": self.env.uid})
+        self.filtered(lambda b: b.state == rules.REQUESTED).action_confirm()
         self.write({"state": rules.SCHEDULED})
         return True
 
@@ -466,12 +491,18 @@ class LogisticsBooking(models.Model):
         self.write({"state": rules.REQUESTED, "date_confirmed": False})
         return True
 
-    def _logistics_customer_cancel(self):
-        """The customer cancels in the portal: only while nobody has confirmed the booking."""
+    def _logistics_customer_cancel(self, author=None):
+        """The customer cancels in the portal: only while nobody has confirmed the booking. ``author``:
+        who signs the note (the person who booked, for a visitor of the emailed link)."""
         self.ensure_one()
         if self.state not in rules.CUSTOMER_CANCEL_STATES:
+            messages = {
+                rules.DONE: self.env._("Booking %(booking)s is already done.", booking=self.name),
+                rules.CANCELLED: self.env._("Booking %(booking)s is already cancelled.", booking=self.name),
+            }
             raise UserError(
-                self.env._(
+                messages.get(self.state)
+                or self.env._(
                     "Booking %(booking)s is already confirmed: please call or write to us to cancel it.",
                     booking=self.name,
                 )
@@ -480,6 +511,7 @@ class LogisticsBooking(models.Model):
         self.message_post(
             body=self.env._("Cancelled by the customer in the portal."),
             subtype_xmlid="mail.mt_note",
+            author_id=author.id if author else None,
         )
 
     # ------------------------------------------------------------------ mail

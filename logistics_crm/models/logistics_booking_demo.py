@@ -73,7 +73,8 @@ class LogisticsBookingDemo(models.AbstractModel):
             if story.get("address"):
                 vals["address_id"] = self.env.ref(f"logistics_crm.{story['address']}").id
             else:
-                vals.update({"street": story["street"], "city": story["city"], "country_id": self.env.ref("base.cn").id})
+                country = self.env.ref("base.cn")
+                vals.update({"street": story["street"], "city": story["city"], "country_id": country.id})
             if story.get("dispatcher"):
                 vals["user_id"] = self.env.ref(story["dispatcher"]).id
             booking = self.env["logistics.booking"].create(vals)

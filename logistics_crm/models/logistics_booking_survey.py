@@ -137,4 +137,3 @@ class LogisticsBookingSurvey(models.AbstractModel):
     def action_logistics_view_surveys(self):
         self.ensure_one()
         return self._logistics_survey_action([("logistics_booking_id", "=", self.id)])
-

@@ -1,4 +1,5 @@
-"""Complaints and satisfaction answers as churn signals of the tier engine (the foundation's hook)."""
+"""Complaints and satisfaction answers as churn signals of the tier engine, and bookings done as signs of
+life (the foundation's hooks)."""
 
 from collections import defaultdict
 from datetime import datetime, time, timedelta
@@ -13,6 +14,28 @@ BREACH_MEMORY_DAYS = 365
 
 class LogisticsTierEngine(models.AbstractModel):
     _inherit = "logistics.tier.engine"
+
+    @api.model
+    def _logistics_activity_dates(self, company, partner_ids):
+        """The date of each customer's last booking done for ``company`` (one grouped query), merged
+        with the other signs of life: the later date wins."""
+        dates = dict(super()._logistics_activity_dates(company, partner_ids))
+        # sudo: the engine runs for the whole company, whatever the caller may read
+        rows = (
+            self.env["logistics.booking"]
+            .sudo()
+            ._read_group(
+                [("company_id", "=", company.id), ("state", "=", "done"), ("date_done", "!=", False)],
+                ["partner_id"],
+                ["date_done:max"],
+            )
+        )
+        wanted = set(partner_ids)
+        for partner, last_done in rows:
+            if partner.id in wanted:
+                day = last_done.date()
+                dates[partner.id] = max(day, dates[partner.id]) if dates.get(partner.id) else day
+        return dates
 
     @api.model
     def _logistics_churn_signals(self, company, partner_ids):

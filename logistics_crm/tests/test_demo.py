@@ -166,12 +166,11 @@ class TestDemo(HttpCase):
         self.assertTrue(all(b.date_end > b.create_date for b in still_open))
         scheduled = bookings.filtered(lambda b: b.state == "scheduled")
         self.assertTrue(all(b.user_id and b.vehicle and b.driver_name for b in scheduled), "a truck and a driver")
-        self.assertTrue(all(b.date_confirmed for b in bookings.filtered(lambda b: b.state in ("confirmed", "scheduled"))))
+        planned = bookings.filtered(lambda b: b.state in ("confirmed", "scheduled"))
+        self.assertTrue(all(planned.mapped("date_confirmed")))
         # the dispatch of the installation day spans several cities
         first_day = min(still_open.mapped("create_date")).date()
-        today = bookings.filtered(
-            lambda b: b.state in ("confirmed", "scheduled") and b.date_start.date() == first_day
-        )
+        today = bookings.filtered(lambda b: b.state in ("confirmed", "scheduled") and b.date_start.date() == first_day)
         self.assertGreaterEqual(len(set(today.mapped("city"))), 3)
         # every confirmed booking mailed its confirmation to the person who booked
         comment = self.env.ref("mail.mt_comment")
