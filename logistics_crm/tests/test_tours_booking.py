@@ -70,6 +70,47 @@ class TestBookingTours(HttpCase):
         self.assertIn("is confirmed", confirmations.subject)
         self.assertIn(self.customer, confirmations.partner_ids, "the confirmation is emailed to the customer")
 
+    def test_customer_books_in_the_portal_and_a_dispatcher_schedules_it(self):
+        """The whole flow in Chromium: a customer's portal user books a pickup (refused once with the
+        window ending before it starts), then a dispatcher finds it in the dispatch calendar and
+        schedules it; the customer is emailed the confirmation and sees the booking scheduled."""
+        contact = self.env["res.partner"].create(
+            {"name": "Ma Li", "parent_id": self.customer.id, "email": "ma.li@tour-dispatch.example.com"}
+        )
+        portal_user = new_test_user(
+            self.env,
+            login="lcrm_booking_tour_customer",
+            groups="base.group_portal",
+            partner_id=contact.id,
+            tz="UTC",
+        )
+        before = fields.Datetime.now().date()
+        self.start_tour("/my", "logistics_crm_booking_portal_tour", login=portal_user.login)
+        booking = self.env["logistics.booking"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(len(booking), 1, "the refused attempt saved nothing")
+        self.assertRecordValues(
+            booking,
+            [{"state": "requested", "contact_id": contact.id, "city": "Qingdao", "weight_kg": 4800, "user_id": False}],
+        )
+        # tomorrow 09:00-12:00 UTC, as the dispatcher's calendar is searched (the portal user's tz is UTC)
+        if booking.date_start.date() != before + timedelta(days=1):
+            self.skipTest("the portal tour crossed midnight: the dispatcher would look at another day")
+
+        self.start_tour("/odoo", "logistics_crm_booking_dispatch_tour", login=self.dispatcher.login)
+
+        booking.invalidate_recordset()
+        self.assertEqual(booking.state, "scheduled")
+        self.assertEqual(booking.user_id, self.dispatcher)
+        confirmation = booking.message_ids.filtered(lambda m: m.subtype_id == self.env.ref("mail.mt_comment"))
+        self.assertEqual(len(confirmation), 1)
+        self.assertIn(contact, confirmation.partner_ids, "the customer who booked is emailed")
+        self.assertEqual(confirmation.author_id, self.dispatcher.partner_id, "from the dispatcher")
+        # the customer sees it scheduled in the portal
+        self.authenticate(portal_user.login, portal_user.login)
+        page = self.url_open(booking.access_url)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Scheduled", page.text)
+
     def test_booking_views_tour(self):
         """The kanban, list, calendar, pivot and graph of the bookings, Today's dispatch (grouped by city)
         and the Bookings per week report open and show the bookings."""

@@ -4,7 +4,8 @@
  *   - logistics_crm_booking_dispatch_tour: a dispatcher opens Bookings > Dispatch calendar, finds the
  *     pickup "Tour Dispatch Shipper" requested for tomorrow 09:00-12:00 UTC (the next week when
  *     tomorrow lies there), opens it from the calendar pop-up and schedules it: the booking is
- *     confirmed (the customer is emailed) and scheduled;
+ *     confirmed (the customer is emailed) and scheduled. The tests run it on a booking of their own
+ *     and on the one the customer just booked in the portal (logistics_crm_booking_portal_tour);
  *   - logistics_crm_booking_views_tour: the booking views open: kanban, list, calendar, pivot, graph,
  *     Today's dispatch and the Bookings per week report.
  */
@@ -106,8 +107,8 @@ registry.category("web_tour.tours").add("logistics_crm_booking_dispatch_tour", {
                 run: "click",
             },
             {
-                content: "The pop-up shows the booking's city and goods",
-                trigger: `.o_cw_popover:contains("Tour City"):contains("Stainless steel coils")`,
+                content: "The pop-up shows the requested pickup of the customer",
+                trigger: `.o_cw_popover:contains("${CUSTOMER}"):contains("Pickup"):contains("Requested")`,
             },
             {
                 content: "Open the booking",
