@@ -47,7 +47,7 @@ PAGES = {
         5,
         LOGISTICS_TAB_SATISFACTION,
     ),
-    "booking_calendar": ("/odoo/action-logistics_crm.action_logistics_booking_calendar", 6),
+    "booking_calendar": ("/odoo/action-logistics_crm.action_logistics_booking_calendar", 12),
     "booking_dispatch_today": ("/odoo/action-logistics_crm.action_logistics_booking_dispatch_today", 5),
     "booking_form": ("/odoo/action-logistics_crm.action_logistics_booking/{booking}", 5),
     # a customer's view: --login wangwei --password wangwei --only portal_booking

@@ -114,9 +114,9 @@ class LogisticsBookingPortal(LogisticsCustomerPortal):
     @staticmethod
     def _logistics_booking_tz(booking_sudo=None):
         """The time zone the windows are shown in: the logged-in user's; for a visitor holding the link of
-        a booking, that of the person who booked (as in the confirmation email)."""
+        a booking, the booking's ``window_tz`` (as in the confirmation email)."""
         user = request.env.user
-        tz = user.tz if not user._is_public() else (booking_sudo.contact_id or booking_sudo.partner_id).tz
+        tz = user.tz if not user._is_public() else booking_sudo.window_tz
         for name in (tz, request.env.context.get("tz")):
             if name in pytz.all_timezones_set:
                 return name
@@ -302,12 +302,21 @@ class LogisticsBookingPortal(LogisticsCustomerPortal):
                 vals[fname] = form[fname]
         user = env.user
         customer = user.commercial_partner_id
+        company = customer.company_id or user.company_id
+        if company not in user.company_ids:
+            # a booking the user could never follow (the company record rule): refused, not lost
+            return vals, {
+                "booking_type": env._(
+                    "Your account cannot book for %(customer)s: please call or write to us.",
+                    customer=customer.name,
+                )
+            }
         vals.update(
             {
                 "partner_id": customer.id,
                 "contact_id": user.partner_id.id,
                 "email": user.email or False,
-                "company_id": (customer.company_id or user.company_id).id,
+                "company_id": company.id,
             }
         )
         return vals, {}

@@ -6,10 +6,12 @@ automated actions on ``state`` fire; the public ``action_*`` methods are the ent
 buttons, automated and server actions, XML-RPC and the portal.
 """
 
+import math
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_round
 
 from ..domain import booking as rules
 
@@ -122,6 +124,12 @@ class LogisticsBooking(models.Model):
         tracking=True,
         help="The requested window ends. It must end after it starts and, for an open booking, not lie in the past.",
     )
+    window_tz = fields.Char(
+        string="Customer's time zone",
+        compute="_compute_window_tz",
+        help="The time zone the window is written in to the customer (confirmation email, emailed portal link): "
+        "that of the person who booked, else of the customer, else of the dispatcher.",
+    )
     date_confirmed = fields.Datetime(string="Confirmed on", readonly=True, copy=False)
     date_done = fields.Datetime(
         string="Done on", readonly=True, copy=False, index=True, help="When the goods were picked up or delivered."
@@ -185,6 +193,11 @@ class LogisticsBooking(models.Model):
             else:
                 booking.color = 2 if booking.booking_type == "pickup" else 5
 
+    @api.depends("contact_id.tz", "partner_id.tz", "user_id.tz")
+    def _compute_window_tz(self):
+        for booking in self:
+            booking.window_tz = booking.contact_id.tz or booking.partner_id.tz or booking.user_id.tz or "UTC"
+
     def _compute_access_url(self):
         result = super()._compute_access_url()
         for booking in self:
@@ -233,9 +246,11 @@ class LogisticsBooking(models.Model):
             open_booking=vals.get("state", rules.REQUESTED) in rules.OPEN_STATES,
         )
         if window:
-            problems["date_end" if window != rules.WINDOW_MISSING or vals.get("date_start") else "date_start"] = (
-                self._logistics_window_message(window)
-            )
+            # next to the bound at fault: a missing start, a start long ago (the end lies ahead), else the end
+            start_at_fault = not vals.get("date_start") if window == rules.WINDOW_MISSING else False
+            if window == rules.WINDOW_PAST and vals.get("date_end") and vals["date_end"] > now:
+                start_at_fault = True
+            problems["date_start" if start_at_fault else "date_end"] = self._logistics_window_message(window)
         if not ((vals.get("street") or "").strip() and (vals.get("city") or "").strip()):
             problems["street" if not (vals.get("street") or "").strip() else "city"] = self.env._(
                 "Please give the address: choose one of the customer's addresses or type at least the street "
@@ -243,14 +258,26 @@ class LogisticsBooking(models.Model):
             )
         if not (vals.get("goods_description") or "").strip():
             problems["goods_description"] = self.env._("Please describe the goods.")
-        if not rules.positive(vals.get("weight_kg")):
+        # as stored: a weight that rounds to 0.00 kg is no weight
+        if not rules.positive(self._logistics_rounded("weight_kg", vals.get("weight_kg"))):
             problems["weight_kg"] = self.env._("The weight must be more than 0 kg.")
-        if not rules.positive(vals.get("volume_m3")):
+        if not rules.positive(self._logistics_rounded("volume_m3", vals.get("volume_m3"))):
             problems["volume_m3"] = self.env._("The volume must be more than 0 m³.")
         packages = vals.get("packages")
         if packages is not None and not (rules.positive(packages) and float(packages) == int(float(packages))):
             problems["packages"] = self.env._("The number of packages must be a whole number, at least 1.")
         return problems
+
+    @api.model
+    def _logistics_rounded(self, fname, value):
+        """``value`` rounded to the digits of the field ``fname``, or ``value`` itself when not a number."""
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return value
+        if not math.isfinite(number):
+            return number
+        return float_round(number, precision_digits=self._fields[fname].get_digits(self.env)[1])
 
     def _logistics_window_message(self, problem):
         if problem == rules.WINDOW_MISSING:
@@ -289,7 +316,7 @@ class LogisticsBooking(models.Model):
     def _check_goods(self):
         self._logistics_check(("goods_description",))
 
-    @api.constrains("partner_id", "company_id", "address_id", "contact_id")
+    @api.constrains("partner_id", "company_id", "address_id", "contact_id", "sale_order_id")
     def _check_partner(self):
         for booking in self:
             partner_company = booking.partner_id.company_id
@@ -299,6 +326,15 @@ class LogisticsBooking(models.Model):
                         "Customer %(customer)s belongs to company %(company)s: record the booking there.",
                         customer=booking.partner_id.display_name,
                         company=partner_company.name,
+                    )
+                )
+            order_customer = booking.sale_order_id.partner_id.commercial_partner_id
+            if booking.sale_order_id and order_customer != booking.partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "Order %(order)s is not an order of %(customer)s.",
+                        order=booking.sale_order_id.name,
+                        customer=booking.partner_id.display_name,
                     )
                 )
             for partner in (booking.address_id, booking.contact_id):
@@ -399,6 +435,15 @@ class LogisticsBooking(models.Model):
     def write(self, vals):
         if {"partner_id", "contact_id", "address_id"} & set(vals):
             vals = self._logistics_normalize(dict(vals))
+        if {"date_start", "date_end"} & set(vals):
+            done = self.filtered(lambda b: b.state == rules.DONE)
+            if done:
+                raise UserError(
+                    self.env._(
+                        "The window of a booking done is history: it cannot change (%(bookings)s).",
+                        bookings=", ".join(done.mapped("name")),
+                    )
+                )
         # the dates follow the state, also when it is written directly (an import, an automated action)
         if vals.get("state") in (rules.REQUESTED, rules.CONFIRMED, rules.SCHEDULED, rules.DONE):
             now = fields.Datetime.now()
@@ -424,7 +469,11 @@ class LogisticsBooking(models.Model):
         for booking, vals in zip(self, vals_list, strict=True):
             if "date_start" in default or "date_end" in default or booking.date_end > now:
                 continue
-            days = (now - booking.date_end).days + 1
+            # enough whole days for the end to lie ahead and the start to be at most a day ago
+            days = max(
+                (now - booking.date_end).days + 1,
+                math.ceil((now - rules.MAX_BEGUN - booking.date_start) / timedelta(days=1)),
+            )
             vals["date_start"] = booking.date_start + timedelta(days=days)
             vals["date_end"] = booking.date_end + timedelta(days=days)
         return vals_list
@@ -520,7 +569,8 @@ class LogisticsBooking(models.Model):
         if not template:
             return
         for booking in self:
-            if not (booking.contact_id or booking.email or booking.partner_id.email):
+            # to the person who booked, else the typed on-site email, else the customer (see the template)
+            if not (booking.contact_id.email or booking.email or booking.partner_id.email):
                 continue
             booking.message_post_with_source(
                 template,
@@ -537,7 +587,7 @@ class LogisticsBooking(models.Model):
         recipients = super()._message_get_suggested_recipients()
         for booking in self:
             contact = booking.contact_id or booking.partner_id
-            if contact and contact not in [r.get("partner_id") for r in recipients]:
+            if contact and contact.id not in [r.get("partner_id") for r in recipients]:
                 booking._message_add_suggested_recipient(
                     recipients, partner=contact, reason=self.env._("Customer"), email=contact.email
                 )

@@ -24,13 +24,13 @@ class LogisticsBookingDemo(models.AbstractModel):
 
     @api.model
     def _logistics_demo_window(self, now, days, hour, hours):
-        """A window ``days`` from today at ``hour`` (UTC) lasting ``hours``; "today" windows (``days`` 0)
-        start a few minutes from now so that they are still open whenever the demo is installed."""
+        """A window ``days`` from today at ``hour`` (UTC) lasting ``hours``. "Today" windows (``days`` 0)
+        start on the next quarter of an hour at least ten minutes from now, so that they are open
+        whenever the demo is installed (past midnight UTC they run into the next day)."""
         if days == 0:
-            start = now + timedelta(minutes=10)
-            end_of_day = datetime.combine(now.date(), time(23, 59))
-            end = max(start + timedelta(minutes=30), min(start + timedelta(hours=hours), end_of_day))
-            return start, end
+            soon = now + timedelta(minutes=10)
+            start = soon.replace(second=0, microsecond=0) + timedelta(minutes=(15 - soon.minute % 15) % 15)
+            return start, start + timedelta(hours=hours)
         start = datetime.combine(now.date() + timedelta(days=max(days, 1)), time(hour))
         return start, start + timedelta(hours=hours)
 
@@ -68,6 +68,8 @@ class LogisticsBookingDemo(models.AbstractModel):
                 "driver_name": story.get("driver") or False,
                 "driver_phone": story.get("driver_phone") or False,
             }
+            if story.get("phone"):
+                vals["phone"] = story["phone"]
             if story.get("contact"):
                 vals["contact_id"] = self.env.ref(f"logistics_crm.{story['contact']}").id
             if story.get("address"):
@@ -83,19 +85,22 @@ class LogisticsBookingDemo(models.AbstractModel):
             for step in STEPS[story["state"]]:
                 getattr(booking, step)()
             if past_days:
-                # done some days ago: the window moves back to that day, confirmed the day before it,
-                # done shortly before the window's end
+                # done some days ago: the window is set on that day (it was walked through the workflow
+                # on a window ahead), confirmed the day before it, done half an hour before its end
                 target = datetime.combine(now.date() - timedelta(days=past_days), time(story.get("hour", 9)))
+                target_end = target + timedelta(hours=story.get("hours", 3))
                 self.env.flush_all()
                 self.env.cr.execute(
                     SQL(
                         """UPDATE logistics_booking
-                              SET date_start = date_start - %(shift)s, date_end = date_end - %(shift)s,
-                                  date_confirmed = date_start - %(shift)s - interval '1 day',
-                                  date_done = date_end - %(shift)s - interval '30 minutes',
-                                  create_date = date_start - %(shift)s - interval '2 days'
+                              SET date_start = %(start)s, date_end = %(end)s,
+                                  date_confirmed = %(confirmed)s, date_done = %(done)s, create_date = %(created)s
                             WHERE id = %(id)s""",
-                        shift=start - target,
+                        start=target,
+                        end=target_end,
+                        confirmed=target - timedelta(days=1),
+                        done=target_end - timedelta(minutes=30),
+                        created=target - timedelta(days=2),
                         id=booking.id,
                     )
                 )

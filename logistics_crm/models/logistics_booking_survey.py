@@ -84,6 +84,8 @@ class LogisticsBookingSurvey(models.AbstractModel):
         survey frequency lets it be asked today; never twice for one booking, at most one invitation
         per customer and run. Never blocks the booking: a failing invitation is logged and undone.
         Returns the answers created."""
+        # sudo: whoever marks the booking done (a dispatcher without survey rights, the customer's
+        # automated action) reads the survey settings and past invitations of the customer
         Answer = self.env["survey.user_input"].sudo()
         created = Answer.browse()
         candidates = self.filtered(lambda b: b.company_id.logistics_survey_on_booking)

@@ -68,9 +68,8 @@ class TestBookingData(BookingCase):
 
     def test_copy_of_a_past_booking_moves_to_the_next_day_ahead(self):
         """A regular pickup booked anew from last week's: same times, first day it lies ahead again."""
-        done = self._in_state("done")
         past = fields.Datetime.now() - timedelta(days=8, hours=1)
-        done.write({"date_start": past, "date_end": past + timedelta(hours=3)})
+        done = self._booking(state="done", date_start=past, date_end=past + timedelta(hours=3), date_done=past)
         copy = done.copy()
         self.assertEqual(copy.state, "requested")
         self.assertFalse(copy.date_done)
@@ -78,6 +77,11 @@ class TestBookingData(BookingCase):
         self.assertLessEqual(copy.date_end - fields.Datetime.now(), timedelta(days=1), "the first day ahead")
         self.assertEqual(copy.date_end - copy.date_start, timedelta(hours=3))
         self.assertEqual(copy.date_start.time(), past.time())
+        # a window of several days moves until its start is at most a day ago
+        long_done = self._booking(state="done", date_start=past, date_end=past + timedelta(days=3), date_done=past)
+        long_copy = long_done.copy()
+        self.assertGreaterEqual(long_copy.date_start, fields.Datetime.now() - timedelta(days=1))
+        self.assertEqual(long_copy.date_end - long_copy.date_start, timedelta(days=3))
         # an explicit window wins
         start = tomorrow_at(time(14, 0))
         other = done.copy({"date_start": start, "date_end": start + timedelta(hours=1)})
@@ -142,6 +146,26 @@ class TestBookingData(BookingCase):
         self.assertFalse(self._booking(user_id=False).user_id)
         unassigned = self._customer("No Salesperson Ltd", user_id=False, street="2 Road", city="Weifang")
         self.assertFalse(self._booking(partner_id=unassigned.id, address_id=unassigned.id).user_id)
+
+    def test_order_of_another_customer_is_refused(self):
+        other = self._customer("Other Shipper Ltd", street="5 Road", city="Rizhao")
+        order = self._order(other, 1000)
+        before = self.Booking.search_count([])
+        with self.assertRaisesRegex(ValidationError, "is not an order of"), self.env.cr.savepoint():
+            self._booking(sale_order_id=order.id)
+        self.assertEqual(self.Booking.search_count([]), before)
+        own = self._order(self.shipper, 500)
+        self.assertEqual(self._booking(sale_order_id=own.id).sale_order_id, own)
+
+    def test_window_of_a_done_booking_does_not_change(self):
+        booking = self._in_state("done")
+        start = booking.date_start
+        with self.assertRaisesRegex(UserError, "cannot change"), self.env.cr.savepoint():
+            booking.write({"date_start": start + timedelta(days=1), "date_end": booking.date_end + timedelta(days=1)})
+        self.assertEqual(booking.date_start, start)
+        # an open booking moves freely ahead
+        open_booking = self._in_state("scheduled")
+        open_booking.write({"date_end": open_booking.date_end + timedelta(hours=1)})
 
     def test_salesperson_of_another_company_is_no_default_dispatcher(self):
         """A customer shared by both companies: its salesperson works for company A only, so company B's
@@ -396,18 +420,39 @@ class TestBookingConfirmationMail(BookingCase):
         self.assertEqual(len(mail), 1)
         self.assertEqual(mail.recipient_ids.email, "logistics@sd-tiles.example.com")
 
-    def test_confirmation_of_a_contact_without_email_goes_to_the_contact(self):
-        booking = self._booking(contact_id=self.contact_wu.id)
+    def test_confirmation_of_a_contact_without_email_goes_to_the_customer(self):
+        """The person who booked has no email address: the confirmation goes to the typed on-site email,
+        else to the customer company, never into the void."""
+        booking = self._booking(contact_id=self.contact_wu.id, email=False)
         message = self._confirm(booking)
         self.assertEqual(booking.state, "confirmed")
-        self.assertEqual(message.partner_ids, self.contact_wu)
+        self.assertEqual(message.partner_ids, self.shipper)
+        self.assertTrue(self._mail_to(message, self.shipper))
+        typed = self._booking(contact_id=self.contact_wu.id, email="gate@sd-tiles.example.com")
+        message = self._confirm(typed)
+        mails = self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
+        addresses = " ".join(filter(None, mails.mapped("email_to") + mails.recipient_ids.mapped("email")))
+        self.assertIn("gate@sd-tiles.example.com", addresses)
+        self.assertNotIn(self.shipper, message.partner_ids)
+
+    def test_confirmation_tells_the_window_in_the_customers_time_zone(self):
+        self.contact_li.tz = "Asia/Shanghai"
+        booking = self._booking(contact_id=self.contact_li.id)
+        self.assertEqual(booking.window_tz, "Asia/Shanghai")
+        message = self._confirm(booking)
+        # 09:00-12:00 UTC is 17:00-20:00 in Shanghai
+        self.assertIn("Asia/Shanghai", message.body)
+        self.assertRegex(message.body, r"5:00:00\s?PM")
+        self.assertNotRegex(message.body, r"9:00:00\s?AM")
+        self.contact_li.tz = False
+        self.shipper.tz = False
+        self.dispatcher.tz = "Europe/Brussels"
+        booking.user_id = self.dispatcher
+        booking.invalidate_recordset(["window_tz"])
+        self.assertEqual(booking.window_tz, "Europe/Brussels", "else the dispatcher's")
 
     def test_confirmation_to_a_typed_email_without_contact(self):
-        # MODEL DEFECT (kept failing on purpose): booked by phone, the dispatcher types the on-site email and
-        # chooses no contact. The template's partner_to evaluates (res.partner() or False).id -> False.id and
-        # action_confirm() fails with "Failed to render inline_template template". Fix in
-        # data/logistics_booking_data.xml: partner_to = {{ object.contact_id.id or (not object.email and
-        # object.partner_id.id) or '' }}
+        # booked by phone: the dispatcher types the on-site email and chooses no contact
         booking = self._booking(email="gate.keeper@sd-tiles.example.com", contact_name="Gate keeper")
         message = self._confirm(booking)
         self.assertEqual(booking.state, "confirmed")
@@ -597,6 +642,35 @@ class TestBookingBadInput(BookingCase):
                     booking.write(values)
         booking.invalidate_recordset()
         self.assertEqual((booking.street, booking.city, booking.weight_kg), ("88 Xianggang Road", "Qingdao", 4800.0))
+
+    def test_problems_tell_the_field_at_fault(self):
+        Booking = self.Booking
+        now = fields.Datetime.now()
+        valid = {
+            "street": "88 Xianggang Road",
+            "city": "Qingdao",
+            "goods_description": "Tiles",
+            "volume_m3": 1.0,
+        }
+        # a start typed a year early with an end ahead: the start is at fault
+        problems = Booking._logistics_problems(
+            {**valid, "weight_kg": 10.0, "date_start": now - timedelta(days=365), "date_end": now + timedelta(hours=2)}
+        )
+        self.assertEqual(set(problems), {"date_start"})
+        self.assertIn(MSG_PAST, problems["date_start"])
+        # the whole window gone: the end
+        problems = Booking._logistics_problems(
+            {**valid, "weight_kg": 10.0, "date_start": now - timedelta(hours=5), "date_end": now - timedelta(hours=2)}
+        )
+        self.assertEqual(set(problems), {"date_end"})
+        # a weight that rounds to 0.00 kg as stored is no weight (nor a volume of 0.000 m³)
+        start = tomorrow_at(WINDOW_START)
+        window = {"date_start": start, "date_end": start + timedelta(hours=1)}
+        problems = Booking._logistics_problems({**valid, **window, "weight_kg": 0.001, "volume_m3": 0.0004})
+        self.assertEqual(set(problems), {"weight_kg", "volume_m3"})
+        self.assertEqual(Booking._logistics_problems({**valid, **window, "weight_kg": 0.01, "volume_m3": 0.001}), {})
+        with self.assertRaisesRegex(ValidationError, MSG_WEIGHT), self.env.cr.savepoint():
+            self._booking(weight_kg=0.001)
 
     def test_problems_lists_every_field_at_once(self):
         Booking = self.Booking

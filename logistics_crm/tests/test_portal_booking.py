@@ -499,6 +499,20 @@ class TestPortalBooking(HttpCase):
         self.assertEqual(booking.company_id, self.company_b)
         self.assertIn(f"/my/bookings/{booking.id}?message=created", response.url)
 
+    def test_post_for_a_customer_of_a_company_the_login_is_not_in(self):
+        """The customer belongs to company B, the portal login to company A only: the booking would be
+        company B's, which the user could never follow. Refused with a message, nothing saved."""
+        company_a = self.company_a
+        self.rival_user.sudo().write({"company_ids": [Command.set(company_a.ids)], "company_id": company_a.id})
+        self.env.flush_all()
+        before = self._count()
+        self.authenticate("lcrm_bk_rival", "lcrm_bk_rival")
+        response = self._post_new(goods_description="Glass nobody would see")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self._count(), before)
+        self.assertIn("Your account cannot book for Rival Glass Trader", response.text)
+        self.assertIn("Glass nobody would see", response.text, "what was typed is kept")
+
     def test_post_with_an_own_address(self):
         self.authenticate("lcrm_bk_portal", "lcrm_bk_portal")
         # the typed address is ignored when an own address is chosen
