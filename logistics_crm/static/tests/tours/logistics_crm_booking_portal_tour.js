@@ -127,5 +127,11 @@ registry.category("web_tour.tours").add("logistics_crm_booking_portal_tour", {
             content: "The customer may still cancel it",
             trigger: "form.o_logistics_booking_cancel_form button:contains('Cancel this booking')",
         },
+        {
+            // the thread is mounted once its stylesheet is loaded: ending before would leave that request
+            // pending when the browser closes (an error after the tour)
+            content: "The booking's message thread is ready to write in",
+            trigger: "#chatterRoot:shadow .o-mail-Chatter .o-mail-Composer",
+        },
     ],
 });
