@@ -24,6 +24,7 @@ from . import logistics_complaint_stage
 from . import logistics_complaint_category
 from . import logistics_complaint_mail
 from . import logistics_complaint_escalation
+from . import logistics_survey_subject
 from . import logistics_complaint_survey
 from . import logistics_complaint
 from . import logistics_churn_signals
@@ -33,5 +34,6 @@ from . import survey_user_input
 from . import logistics_satisfaction_report
 from . import logistics_survey_demo
 from . import logistics_booking_survey
+from . import logistics_booking_mail
 from . import logistics_booking
 from . import logistics_booking_demo

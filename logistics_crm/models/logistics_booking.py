@@ -27,13 +27,14 @@ STATES = [
 ADDRESS_FIELDS = ("street", "street2", "zip", "city", "state_id", "country_id")
 # the fields the checks of ``_logistics_problems`` read
 CHECKED_FIELDS = ("date_start", "date_end", "street", "city", "goods_description", "weight_kg", "volume_m3", "packages")
-CONFIRMATION_TEMPLATE = "logistics_crm.mail_template_logistics_booking_confirmed"
 
 
 class LogisticsBooking(models.Model):
     _name = "logistics.booking"
     _description = "Pickup or delivery booking"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "logistics.booking.survey"]
+    # the confirmation mail and the chatter, and the survey after a booking, are parts of this model kept in
+    # their own files (logistics_booking_mail.py, logistics_booking_survey.py)
+    _inherit = ["portal.mixin", "logistics.booking.mail", "mail.activity.mixin", "logistics.booking.survey"]
     _order = "date_start desc, id desc"
     _rec_names_search = ["name", "partner_id.name", "city", "goods_description"]
     _primary_email = "email"
@@ -562,44 +563,3 @@ class LogisticsBooking(models.Model):
             subtype_xmlid="mail.mt_note",
             author_id=author.id if author else None,
         )
-
-    # ------------------------------------------------------------------ mail
-    def _logistics_send_confirmation(self):
-        template = self.env.ref(CONFIRMATION_TEMPLATE, raise_if_not_found=False)
-        if not template:
-            return
-        for booking in self:
-            # to the person who booked, else the typed on-site email, else the customer (see the template)
-            if not (booking.contact_id.email or booking.email or booking.partner_id.email):
-                continue
-            booking.message_post_with_source(
-                template,
-                subtype_xmlid="mail.mt_comment",
-                message_type="comment",
-                email_layout_xmlid="mail.mail_notification_light",
-            )
-
-    def _mail_get_partners(self, introspect_fields=False):
-        # the person who booked, else the customer: signed portal links and token replies are theirs
-        return {booking.id: booking.contact_id or booking.partner_id for booking in self}
-
-    def _message_get_suggested_recipients(self):
-        recipients = super()._message_get_suggested_recipients()
-        for booking in self:
-            contact = booking.contact_id or booking.partner_id
-            if contact and contact.id not in [r.get("partner_id") for r in recipients]:
-                booking._message_add_suggested_recipient(
-                    recipients, partner=contact, reason=self.env._("Customer"), email=contact.email
-                )
-        return recipients
-
-    def _track_subtype(self, init_values):
-        self.ensure_one()
-        if "state" in init_values and self.state == rules.DONE:
-            return self.env.ref("logistics_crm.mt_booking_done")
-        if "state" in init_values and self.state == rules.CANCELLED:
-            return self.env.ref("logistics_crm.mt_booking_cancelled")
-        return super()._track_subtype(init_values)
-
-    def _creation_subtype(self):
-        return self.env.ref("logistics_crm.mt_booking_new")

@@ -8,17 +8,19 @@ customer is not asked after each of them.
 
 import logging
 
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
-_logger = logging.getLogger(__name__)
+from .logistics_survey_subject import SURVEY_GROUP
 
-SURVEY_GROUP = "survey.group_survey_user"
+_logger = logging.getLogger(__name__)
 
 
 class LogisticsBookingSurvey(models.AbstractModel):
     _name = "logistics.booking.survey"
+    _inherit = ["logistics.survey.subject"]
     _description = "Booking satisfaction survey (mixin of bookings)"
+    _logistics_survey_link = "logistics_booking_id"
 
     logistics_survey_input_ids = fields.One2many(
         "survey.user_input",
@@ -27,39 +29,6 @@ class LogisticsBookingSurvey(models.AbstractModel):
         copy=False,
         groups=SURVEY_GROUP,
     )
-    logistics_survey_count = fields.Integer(
-        string="Surveys", compute="_compute_logistics_survey_count", groups=SURVEY_GROUP
-    )
-
-    def _compute_logistics_survey_count(self):
-        counts = dict(
-            self.env["survey.user_input"]._read_group(
-                [("logistics_booking_id", "in", self.ids)], ["logistics_booking_id"], ["__count"]
-            )
-        )
-        for booking in self:
-            booking.logistics_survey_count = counts.get(booking, 0)
-
-    def _logistics_survey_recipient(self):
-        self.ensure_one()
-        for partner in (self.contact_id, self.partner_id):
-            if partner and partner.email:
-                return partner
-        return self.env["res.partner"]
-
-    def _logistics_surveyed(self):
-        """The bookings among ``self`` that already have a survey answer (any state)."""
-        # sudo: read to avoid a second invitation, whatever the caller may read of survey answers
-        rows = (
-            self.env["survey.user_input"]
-            .sudo()
-            ._read_group(
-                [("logistics_booking_id", "in", self.ids), ("test_entry", "=", False)],
-                ["logistics_booking_id"],
-                ["__count"],
-            )
-        )
-        return self.browse([booking.id for booking, _count in rows])
 
     def _logistics_invite_for_booking(self, recipient):
         self.ensure_one()
@@ -73,10 +42,7 @@ class LogisticsBookingSurvey(models.AbstractModel):
             salesperson=salesperson.filtered(lambda u: not u.share),
             logistics_booking_id=self.id,
         )
-        self.message_post(
-            body=self.env._("Satisfaction survey sent to %(contact)s.", contact=recipient.display_name),
-            subtype_xmlid="mail.mt_note",
-        )
+        self._logistics_log_survey(recipient)
         return answer
 
     def _logistics_send_done_survey(self):
@@ -128,14 +94,3 @@ class LogisticsBookingSurvey(models.AbstractModel):
         for booking in self:
             booking._logistics_invite_for_booking(booking._logistics_survey_recipient())
         return True
-
-    @api.model
-    def _logistics_survey_action(self, domain):
-        action = self.env["ir.actions.act_window"]._for_xml_id("logistics_crm.action_logistics_survey_answers")
-        action["domain"] = domain
-        action["context"] = {"create": False}
-        return action
-
-    def action_logistics_view_surveys(self):
-        self.ensure_one()
-        return self._logistics_survey_action([("logistics_booking_id", "=", self.id)])

@@ -6,17 +6,19 @@ invites the person who raised it to the company's satisfaction survey, once per 
 
 import logging
 
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
-_logger = logging.getLogger(__name__)
+from .logistics_survey_subject import SURVEY_GROUP
 
-SURVEY_GROUP = "survey.group_survey_user"
+_logger = logging.getLogger(__name__)
 
 
 class LogisticsComplaintSurvey(models.AbstractModel):
     _name = "logistics.complaint.survey"
+    _inherit = ["logistics.survey.subject"]
     _description = "Complaint satisfaction survey (mixin of complaints)"
+    _logistics_survey_link = "logistics_complaint_id"
 
     logistics_survey_input_ids = fields.One2many(
         "survey.user_input",
@@ -25,39 +27,6 @@ class LogisticsComplaintSurvey(models.AbstractModel):
         copy=False,
         groups=SURVEY_GROUP,
     )
-    logistics_survey_count = fields.Integer(
-        string="Surveys", compute="_compute_logistics_survey_count", groups=SURVEY_GROUP
-    )
-
-    def _compute_logistics_survey_count(self):
-        counts = dict(
-            self.env["survey.user_input"]._read_group(
-                [("logistics_complaint_id", "in", self.ids)], ["logistics_complaint_id"], ["__count"]
-            )
-        )
-        for complaint in self:
-            complaint.logistics_survey_count = counts.get(complaint, 0)
-
-    def _logistics_survey_recipient(self):
-        self.ensure_one()
-        for partner in (self.contact_id, self.partner_id):
-            if partner and partner.email:
-                return partner
-        return self.env["res.partner"]
-
-    def _logistics_surveyed(self):
-        """The complaints among ``self`` that already have a survey answer (any state)."""
-        # sudo: read to avoid a second invitation, whatever the caller may read of survey answers
-        rows = (
-            self.env["survey.user_input"]
-            .sudo()
-            ._read_group(
-                [("logistics_complaint_id", "in", self.ids), ("test_entry", "=", False)],
-                ["logistics_complaint_id"],
-                ["__count"],
-            )
-        )
-        return self.browse([complaint.id for complaint, _count in rows])
 
     def _logistics_send_closing_survey(self):
         """Invite the customer of each newly closed complaint, unless already invited for it.
@@ -78,13 +47,6 @@ class LogisticsComplaintSurvey(models.AbstractModel):
             )
             complaint._logistics_log_survey(recipient)
         return created
-
-    def _logistics_log_survey(self, recipient):
-        self.ensure_one()
-        self.message_post(
-            body=self.env._("Satisfaction survey sent to %(contact)s.", contact=recipient.display_name),
-            subtype_xmlid="mail.mt_note",
-        )
 
     def action_send_satisfaction_survey(self):
         """Invite the customer of each complaint to the satisfaction survey now, by email.
@@ -111,14 +73,3 @@ class LogisticsComplaintSurvey(models.AbstractModel):
             Answer._logistics_invite(recipient, complaint.company_id, "complaint", logistics_complaint_id=complaint.id)
             complaint._logistics_log_survey(recipient)
         return True
-
-    @api.model
-    def _logistics_survey_action(self, domain):
-        action = self.env["ir.actions.act_window"]._for_xml_id("logistics_crm.action_logistics_survey_answers")
-        action["domain"] = domain
-        action["context"] = {"create": False}
-        return action
-
-    def action_logistics_view_surveys(self):
-        self.ensure_one()
-        return self._logistics_survey_action([("logistics_complaint_id", "=", self.id)])

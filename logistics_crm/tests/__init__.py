@@ -32,6 +32,9 @@ from . import test_satisfaction_integrity
 from . import test_portal_survey
 from . import test_tours_survey
 from . import test_booking
+from . import test_booking_input
+from . import test_booking_followup
 from . import test_booking_access
 from . import test_portal_booking
+from . import test_portal_booking_form
 from . import test_tours_booking

@@ -18,6 +18,16 @@ WINDOW_START = time(9, 0)
 WINDOW_END = time(12, 0)
 
 
+# the messages of bad input, as the dispatcher and the customer read them
+MSG_ORDER = "The window must end after it starts"
+MSG_PAST = "The requested window lies in the past"
+MSG_ADDRESS = "Please give the address"
+MSG_GOODS = "Please describe the goods"
+MSG_WEIGHT = "The weight must be more than 0 kg"
+MSG_VOLUME = "The volume must be more than 0 m³"
+MSG_PACKAGES = "The number of packages must be a whole number, at least 1"
+
+
 def tomorrow_at(hour_minute):
     """Tomorrow (UTC, as the ORM's now()) at ``hour_minute``: a naive UTC datetime."""
     return datetime.combine(fields.Datetime.now().date() + timedelta(days=1), hour_minute)
