@@ -6,5 +6,9 @@ from . import demo
 
 def _logistics_post_init(env):
     """Orders fulfilled before the install are history: date them by their order date, so that
-    the survey invitation job (which looks back a few weeks only) never mails about them."""
+    the survey invitation job (which looks back a few weeks only) never mails about them. Every
+    company gets the shipped care mailing rules."""
     env["sale.order"]._logistics_date_past_fulfilment()
+    # companies that existed before the install get their own copies of the shipped care rules
+    # a few companies
+    env["res.company"].search([])._logistics_create_care_rules()  # pylint: disable=no-search-all

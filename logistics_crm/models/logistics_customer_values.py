@@ -15,6 +15,8 @@ INTERNAL_WRITE_KEY = "logistics_internal_write"
 ENGINE_WRITE_FIELDS = frozenset({"logistics_tier_id", "logistics_stage", "logistics_churn_level"})
 # What the care planner writes
 CARE_WRITE_FIELDS = frozenset({"logistics_next_contact_date"})
+# What a care mailing writes (logistics.care.rule): the customer itself, not its contacts
+CARE_MAIL_FIELDS = frozenset({"logistics_last_care_date", "logistics_last_care_rule_id"})
 # The customer values, one per company: tier, lock, figures and care dates. A contact shows its
 # company's, a detached contact forgets them, a merge keeps one partner's (res.partner, the merge wizard).
 CUSTOMER_VALUE_FIELDS = frozenset(
@@ -82,6 +84,7 @@ class MergeDestination:
 MERGE_KEY = "logistics_merge_destination"
 ENGINE_WRITE = InternalWrite(ENGINE_WRITE_FIELDS, sync_children=False)
 CARE_WRITE = InternalWrite(CARE_WRITE_FIELDS)
+CARE_MAIL_WRITE = InternalWrite(CARE_MAIL_FIELDS, sync_children=False)
 RESET_WRITE = InternalWrite(CUSTOMER_VALUE_FIELDS)
 # copies a company's values to its contacts in the other companies (the writer lists every contact)
 COPY_WRITE = InternalWrite(CUSTOMER_VALUE_FIELDS, sync_children=False)

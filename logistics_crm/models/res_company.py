@@ -4,6 +4,13 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+# the care mailing rules shipped for the main company and copied for every other one
+CARE_RULE_XMLIDS = (
+    "logistics_crm.care_rule_win_back",
+    "logistics_crm.care_rule_key_accounts",
+    "logistics_crm.care_rule_others",
+)
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -20,6 +27,13 @@ class ResCompany(models.Model):
         readonly=True,
         copy=False,
         help="Customers of a batch that failed during today's daily job: they wait for tomorrow's run.",
+    )
+
+    logistics_care_run_at = fields.Datetime(
+        string="Care mailings last run",
+        readonly=True,
+        copy=False,
+        help="When a run of this company's care mailings last started.",
     )
 
     def _logistics_tier_skipped(self, today):
@@ -43,6 +57,7 @@ class ResCompany(models.Model):
     def create(self, vals_list):
         companies = super().create(vals_list)
         companies._logistics_refresh_customer_flag()
+        companies._logistics_create_care_rules()
         return companies
 
     def write(self, vals):
@@ -51,6 +66,21 @@ class ResCompany(models.Model):
         if "partner_id" in vals:
             self._logistics_refresh_customer_flag(old_partners)
         return result
+
+    def _logistics_create_care_rules(self):
+        """Give each of these companies that has no care mailing rule a copy of the shipped ones
+        (the main company's, as shipped: key accounts monthly, others quarterly, win-back)."""
+        # sudo: the rules are configuration the company needs, whoever creates it
+        rules = self.env["logistics.care.rule"].sudo().with_context(active_test=False)
+        shipped = rules.browse()
+        for xmlid in CARE_RULE_XMLIDS:
+            shipped |= self.env.ref(xmlid, raise_if_not_found=False) or rules.browse()
+        if not shipped:
+            return
+        with_rules = set(rules.search([("company_id", "in", self.ids)]).company_id.ids)
+        for company in self.filtered(lambda c: c.id not in with_rules):
+            for rule in shipped:
+                rule.copy({"company_id": company.id})
 
     def _logistics_refresh_customer_flag(self, extra_partners=None):
         """Our own companies are not customers: refresh the flag of their partners."""

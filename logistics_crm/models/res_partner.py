@@ -11,6 +11,7 @@ from odoo.tools import SQL
 
 from ..domain import tiering
 from .logistics_customer_values import (
+    CARE_MAIL_FIELDS,
     COPY_WRITE,
     CUSTOMER_VALUE_FIELDS,
     INTERNAL_WRITE_KEY,
@@ -41,10 +42,13 @@ LOGISTICS_COMMERCIAL_FIELDS = [
     "logistics_annual_shipping_volume",
     "logistics_annual_storage_volume",
 ]
-# Computed by the tier engine (and the care planner): nobody sets them by hand, not even a manager.
+# Computed by the tier engine (and the care planner, the care mailings): nobody sets them by hand,
+# not even a manager.
 COMPUTED_FIELDS = (
-    CUSTOMER_VALUE_FIELDS - {"logistics_tier_id", "logistics_tier_locked", "logistics_last_contact_date"}
-) | frozenset(SATISFACTION_COLUMNS)
+    (CUSTOMER_VALUE_FIELDS - {"logistics_tier_id", "logistics_tier_locked", "logistics_last_contact_date"})
+    | frozenset(SATISFACTION_COLUMNS)
+    | CARE_MAIL_FIELDS
+)
 # Changing these moves the next planned contact.
 CARE_FIELDS = {"logistics_tier_id", "logistics_tier_date", "logistics_last_contact_date"}
 CRON_BATCH_SIZE = 10000
@@ -55,7 +59,7 @@ MANAGER_GROUP = "logistics_crm.group_logistics_crm_manager"
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "logistics.partner.satisfaction", "logistics.partner.booking"]
+    _inherit = ["res.partner", "logistics.partner.satisfaction", "logistics.partner.booking", "logistics.partner.care"]
 
     # ------------------------------------------------------------------ who is a customer
     is_logistics_customer = fields.Boolean(
