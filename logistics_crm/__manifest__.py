@@ -1,6 +1,6 @@
 {
     "name": "Logistics CRM",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Sales/CRM",
     "summary": "Customer tiers, lifecycle and churn risk, cargo/vessel matching, complaints with SLAs, "
     "satisfaction surveys and staff KPIs, pickup and delivery bookings, for freight, shipping, road-transport "
@@ -25,6 +25,7 @@
         "data/logistics_complaint_data.xml",
         "data/logistics_survey_data.xml",
         "data/logistics_booking_data.xml",
+        "data/logistics_care_data.xml",
         "views/logistics_customer_tier_views.xml",
         "views/logistics_tier_history_views.xml",
         "views/logistics_commodity_views.xml",
@@ -41,11 +42,14 @@
         "views/res_partner_views.xml",
         "views/logistics_satisfaction_views.xml",
         "views/logistics_booking_views.xml",
+        "views/logistics_care_rule_views.xml",
+        "views/logistics_dashboard_views.xml",
         "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
         "views/portal_complaint_templates.xml",
         "views/portal_survey_templates.xml",
         "views/portal_booking_templates.xml",
+        "views/logistics_care_unsubscribe_templates.xml",
         "wizard/logistics_tier_assign_views.xml",
         "wizard/logistics_tier_settings_views.xml",
         "views/logistics_crm_menus.xml",
@@ -65,6 +69,7 @@
             "logistics_crm/static/lib/leaflet/leaflet.css",
             "logistics_crm/static/lib/leaflet/leaflet.js",
             "logistics_crm/static/src/map/*",
+            "logistics_crm/static/src/dashboard/*",
         ],
         "web.assets_tests": [
             "logistics_crm/static/tests/tours/*.js",

@@ -7,6 +7,7 @@ from . import logistics_tier_engine
 from . import logistics_care_plan
 from . import logistics_partner_satisfaction
 from . import logistics_partner_booking
+from . import logistics_partner_care
 from . import res_partner
 from . import logistics_tier_history
 from . import res_company
@@ -37,3 +38,5 @@ from . import logistics_booking_survey
 from . import logistics_booking_mail
 from . import logistics_booking
 from . import logistics_booking_demo
+from . import logistics_care_rule
+from . import logistics_dashboard

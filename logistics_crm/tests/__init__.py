@@ -38,3 +38,8 @@ from . import test_booking_access
 from . import test_portal_booking
 from . import test_portal_booking_form
 from . import test_tours_booking
+from . import test_care_rule
+from . import test_care_mailing
+from . import test_care_unsubscribe
+from . import test_dashboard
+from . import test_tours_dashboard

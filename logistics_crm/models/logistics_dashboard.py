@@ -1,0 +1,6 @@
+from odoo import models
+
+
+class LogisticsDashboard(models.AbstractModel):
+    _name = "logistics.dashboard"
+    _description = "Logistics CRM management dashboard"
