@@ -316,17 +316,19 @@ class LogisticsCareRule(models.Model):
         return True
 
     @api.model
-    def logistics_send_care_mailings(self, batch_size=CARE_BATCH_SIZE):
+    def logistics_send_care_mailings(self, batch_size=None):
         """Mail the customers due a care mailing, every company's rules in order: one batch.
 
         Public entry point (the scheduled action, automated and server actions, XML-RPC). Mails
-        at most ``batch_size`` customers and reports the progress to the scheduled action, which
-        commits the batch and runs again while customers remain (Odoo's cron progress). A second
-        run at the same time for a company skips it. Returns the number of customers mailed.
+        at most ``batch_size`` customers (default ``CARE_BATCH_SIZE``) and reports the progress to
+        the scheduled action, which commits the batch and runs again while customers remain
+        (Odoo's cron progress). A second run at the same time for a company skips it. Returns the
+        number of customers mailed.
         """
         if not self._logistics_trusted():
             raise AccessError(self.env._("Only Logistics CRM managers send the care mailings."))
-        if batch_size < 1:
+        batch_size = CARE_BATCH_SIZE if batch_size is None else batch_size
+        if not isinstance(batch_size, int) or batch_size < 1:
             raise UserError(self.env._("A batch mails at least one customer."))
         # sudo: the job mails the customers of every company, whoever runs it
         rules = self.sudo().search([])  # pylint: disable=no-search-all
