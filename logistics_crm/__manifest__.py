@@ -63,6 +63,7 @@
         "demo/logistics_complaint_demo.xml",
         "demo/logistics_survey_demo.xml",
         "demo/logistics_booking_demo.xml",
+        "demo/logistics_care_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

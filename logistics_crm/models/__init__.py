@@ -39,4 +39,5 @@ from . import logistics_booking_mail
 from . import logistics_booking
 from . import logistics_booking_demo
 from . import logistics_care_rule
+from . import logistics_care_demo
 from . import logistics_dashboard
