@@ -199,7 +199,7 @@ class LogisticsCareRule(models.Model):
                 continue
             partners = self.env["res.partner"].sudo().with_company(rule.company_id)
             rule.partner_count = partners.search_count(rule._logistics_domain())
-            rule.due_count = partners.search_count(rule._logistics_due_domain()) if rule.active else 0
+            rule.due_count = rule._logistics_due_count() if rule.active else 0
 
     # ------------------------------------------------------------------ sending
     def _logistics_send(self, partners):
@@ -293,7 +293,13 @@ class LogisticsCareRule(models.Model):
         return mailed, failed
 
     def _logistics_remaining(self):
-        return sum(len(rule._logistics_partners(rule._logistics_due_domain())) for rule in self.filtered("active"))
+        """How many customers these rules would still mail today."""
+        return sum(rule._logistics_due_count() for rule in self.filtered("active"))
+
+    def _logistics_due_count(self):
+        # sudo: counts the rule's customers whoever asks (see _logistics_partners)
+        partners = self.env["res.partner"].sudo().with_company(self.company_id)
+        return partners.search_count(self._logistics_due_domain())
 
     @api.model
     def _logistics_trusted(self):
@@ -363,7 +369,7 @@ class LogisticsCareRule(models.Model):
                 )
             )
         mailed, failed = self._logistics_run(CARE_BATCH_SIZE)
-        remaining = len(self._logistics_partners(self._logistics_due_domain()))
+        remaining = self._logistics_due_count()
         if remaining:
             self.env.ref("logistics_crm.ir_cron_logistics_care_mailings").sudo()._trigger()
         if mailed:
