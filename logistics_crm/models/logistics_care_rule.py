@@ -119,7 +119,8 @@ class LogisticsCareRule(models.Model):
                     )
                 )
 
-    @api.constrains("mail_template_id")
+    # interval_days always has a value on create: the check also runs for a rule created without template
+    @api.constrains("mail_template_id", "interval_days")
     def _check_mail_template(self):
         for rule in self:
             if not rule.mail_template_id:
@@ -132,7 +133,8 @@ class LogisticsCareRule(models.Model):
                         "The template %(template)s is made for %(model)s: a care rule needs a template made "
                         "for contacts.",
                         template=rule.mail_template_id.name,
-                        model=rule.mail_template_id.model_id.name or rule.mail_template_id.model,
+                        # sudo: a Logistics CRM manager may not read ir.model
+                        model=rule.mail_template_id.sudo().model_id.name or rule.mail_template_id.model,
                     )
                 )
 
@@ -336,8 +338,10 @@ class LogisticsCareRule(models.Model):
         batch_size = CARE_BATCH_SIZE if batch_size is None else batch_size
         if not isinstance(batch_size, int) or batch_size < 1:
             raise UserError(self.env._("A batch mails at least one customer."))
-        # sudo: the job mails the customers of every company, whoever runs it
-        rules = self.sudo().search([])  # pylint: disable=no-search-all
+        # sudo: the job mails every customer of the rules' companies; the cron (superuser) runs every
+        # company's rules, a manager those of the companies they work in
+        domain = [] if self.env.su else [("company_id", "in", self.env.user.company_ids.ids)]
+        rules = self.sudo().search(domain)
         mailed = failed = remaining = 0
         for company in rules.company_id:
             company_rules = rules.filtered(lambda rule, company=company: rule.company_id == company)

@@ -25,15 +25,8 @@ class LogisticsPartnerCare(models.AbstractModel):
         string="Last care mailing",
         groups=USER_GROUP,
         help="When the customer was last mailed by a care mailing rule of the current company. The "
-        "rules mail it again once their interval has passed.",
-    )
-    logistics_last_care_rule_id = fields.Many2one(
-        "logistics.care.rule",
-        company_dependent=True,
-        copy=False,
-        string="Last care rule",
-        groups=USER_GROUP,
-        help="The care mailing rule that last mailed the customer.",
+        "rules mail it again once their interval has passed. The rule that mailed it is "
+        "logistics_last_care_rule_id (declared on res.partner).",
     )
     logistics_care_unsubscribe_url = fields.Char(
         compute="_compute_logistics_care_unsubscribe_url",

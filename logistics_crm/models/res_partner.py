@@ -203,6 +203,16 @@ class ResPartner(models.Model):
         groups=USER_GROUP,
         help="Last care contact (or the day the customer entered its tier) plus the tier's care interval.",
     )
+    # here, not in the care mixin (logistics_partner_care.py): Odoo also registers a company-dependent
+    # many2one of an abstract model, and deleting a rule would then update a table that does not exist
+    logistics_last_care_rule_id = fields.Many2one(
+        "logistics.care.rule",
+        company_dependent=True,
+        copy=False,
+        string="Last care rule",
+        groups=USER_GROUP,
+        help="The care mailing rule that last mailed the customer.",
+    )
 
     logistics_tier_history_ids = fields.One2many(
         "logistics.tier.history",

@@ -43,3 +43,4 @@ from . import test_care_mailing
 from . import test_care_unsubscribe
 from . import test_dashboard
 from . import test_tours_dashboard
+from . import test_tours_care
