@@ -53,6 +53,16 @@ PAGES = {
     # a customer's view: --login wangwei --password wangwei --only portal_booking
     "portal_booking": ("/my/bookings/{booking_portal}", 6),
     "portal_booking_new": ("/my/bookings/new", 4),
+    "care_rule": ("/odoo/action-logistics_crm.action_logistics_care_rule/{care_rule}", 5),
+    # the customer's chatter: the care mail next to the care calls
+    "care_chatter": (
+        "/odoo/action-logistics_crm.action_logistics_customers/{care_customer}",
+        6,
+        "document.querySelector('.o-mail-Chatter-top').scrollIntoView({block: 'start'});",
+    ),
+    # the page of a care mail's unsubscribe link (the link is signed: read from the customer)
+    "care_unsubscribe": ("{care_unsubscribe_path}", 4),
+    "dashboard": ("/odoo/action-logistics_crm.action_logistics_dashboard", 10),
 }
 # demo records the pages open: {placeholder: xmlid}
 RECORDS = {
@@ -62,6 +72,12 @@ RECORDS = {
     "customer_satisfaction": "partner_shenhua_coal",
     "booking": "booking_demo_haier_today",
     "booking_portal": "booking_demo_baosteel_requested",
+    "care_rule": "care_rule_key_accounts",
+    "care_customer": "partner_sany_heavy",
+}
+# field values the pages open, read from a demo record: {placeholder: (model, xmlid, field)}
+FIELDS = {
+    "care_unsubscribe_path": ("res.partner", "partner_sany_heavy", "logistics_care_unsubscribe_url"),
 }
 
 
@@ -90,8 +106,8 @@ def main():
     )
     session_id = set_cookie.split("session_id=")[1].split(";")[0]
     cookie = f"session_id={session_id}"
-    ids = {}
-    for key, xmlid in RECORDS.items():
+
+    def record_id(xmlid):
         reference, _h = rpc(
             args.url,
             "/web/dataset/call_kw",
@@ -103,7 +119,18 @@ def main():
             },
             cookie,
         )
-        ids[key] = reference[1] if reference else 0  # a portal user may not read the references
+        return reference[1] if reference else 0  # a portal user may not read the references
+
+    ids = {key: record_id(xmlid) for key, xmlid in RECORDS.items()}
+    for key, (model, xmlid, field) in FIELDS.items():
+        values, _h = rpc(
+            args.url,
+            "/web/dataset/call_kw",
+            {"model": model, "method": "read", "args": [[record_id(xmlid)], [field]], "kwargs": {}},
+            cookie,
+        )
+        value = (values or [{}])[0].get(field) or ""
+        ids[key] = "/" + value.split("/", 3)[3] if value.count("/") >= 3 else value  # the path of a full URL
     profile = tempfile.mkdtemp()
     browser = subprocess.Popen(
         [
