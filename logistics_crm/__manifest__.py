@@ -60,6 +60,7 @@
         "demo/res_users_demo.xml",
         "demo/logistics_crm_demo.xml",
         "demo/logistics_matching_demo.xml",
+        "demo/logistics_dashboard_demo.xml",
         "demo/logistics_complaint_demo.xml",
         "demo/logistics_survey_demo.xml",
         "demo/logistics_booking_demo.xml",

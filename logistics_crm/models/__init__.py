@@ -20,6 +20,7 @@ from . import logistics_cargo
 from . import logistics_match
 from . import logistics_match_reader
 from . import logistics_match_engine
+from . import logistics_match_demo
 from . import sale_order
 from . import logistics_complaint_stage
 from . import logistics_complaint_category

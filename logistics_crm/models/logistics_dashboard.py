@@ -54,9 +54,10 @@ class LogisticsDashboard(models.AbstractModel):
         """Every figure of the management dashboard for the current company (``env.company``).
 
         Public: the dashboard calls it, and so may XML-RPC. Logistics CRM users and managers
-        only (AccessError otherwise). Returns a dict: ``company``, ``currency``,
-        ``window_months``, ``tiers``, ``pareto``, ``stages``, ``at_risk``, ``complaints``,
-        ``nps``, ``cargo``, ``bookings`` (see the ``_logistics_*_figures`` methods).
+        only (AccessError otherwise). Returns a dict: ``company`` ({id, name}), ``currency``
+        ({id, symbol, position, digits}), ``window_months`` (the tier window), ``is_manager``,
+        ``tiers``, ``pareto``, ``stages``, ``at_risk``, ``complaints``, ``nps``, ``cargo``,
+        ``bookings`` (see the ``_logistics_*_figures`` methods).
         """
         if not (self.env.su or self.env.user.has_group(USER_GROUP)):
             raise AccessError(self.env._("Only Logistics CRM users can see the management dashboard."))
@@ -143,7 +144,7 @@ class LogisticsDashboard(models.AbstractModel):
                     "action": _action(
                         "action_logistics_customers",
                         customers + [("logistics_tier_id", "=", tier.id)],
-                        name=self.env._("Tier %(tier)s customers", tier=tier.display_name),
+                        name=self.env._("Customers of tier %(tier)s", tier=tier.display_name),
                     ),
                 }
             )
@@ -199,7 +200,7 @@ class LogisticsDashboard(models.AbstractModel):
                     "action": _action(
                         "action_logistics_customers",
                         domain + [("logistics_tier_id", "=", tier.id)],
-                        name=self.env._("Tier %(tier)s customers", tier=tier.display_name),
+                        name=self.env._("Customers of tier %(tier)s", tier=tier.display_name),
                     ),
                 }
             )
@@ -289,7 +290,7 @@ class LogisticsDashboard(models.AbstractModel):
                     "action": _action(
                         "action_logistics_customers",
                         domain + [("logistics_churn_level", "=", key)],
-                        name=self.env._("Churn risk %(level)s", level=label),
+                        name=self.env._("Churn risk: %(level)s", level=label),
                     ),
                 }
                 for key, label in levels.items()
@@ -318,19 +319,30 @@ class LogisticsDashboard(models.AbstractModel):
         rows = []
         statuses = ("on_track", "at_risk", "breached")
 
+        labels = self._logistics_labels("logistics.complaint", "sla_status")
+
         def row(tier, info):
             by_status = counts.get(tier, {})
             tier_domain = domain + [("tier_id", "=", tier.id)]
+            name = info["code"] or info["name"]
             return {
                 **info,
                 "open": sum(by_status.values()),
                 **{status: by_status.get(status, 0) for status in statuses},
                 "actions": {
-                    "open": _action("action_logistics_complaint_dashboard", tier_domain, view_type="list"),
+                    "open": _action(
+                        "action_logistics_complaint_dashboard",
+                        tier_domain,
+                        name=self.env._("Open complaints, tier %(tier)s", tier=name),
+                        view_type="list",
+                    ),
                     **{
                         status: _action(
                             "action_logistics_complaint_dashboard",
                             tier_domain + [("sla_status", "=", status)],
+                            name=self.env._(
+                                "Open complaints, tier %(tier)s: %(status)s", tier=name, status=labels[status]
+                            ),
                             view_type="list",
                         )
                         for status in statuses
@@ -347,13 +359,16 @@ class LogisticsDashboard(models.AbstractModel):
             "rows": rows,
             "totals": totals,
             "actions": {
-                "open": _action("action_logistics_complaint_dashboard", domain),
-                "at_risk": _action(
-                    "action_logistics_complaint_dashboard", domain + [("sla_status", "=", "at_risk")], view_type="list"
-                ),
-                "breached": _action(
-                    "action_logistics_complaint_dashboard", domain + [("sla_status", "=", "breached")], view_type="list"
-                ),
+                "open": _action("action_logistics_complaint_dashboard", domain, name=self.env._("Open complaints")),
+                **{
+                    status: _action(
+                        "action_logistics_complaint_dashboard",
+                        domain + [("sla_status", "=", status)],
+                        name=self.env._("Open complaints: %(status)s", status=labels[status]),
+                        view_type="list",
+                    )
+                    for status in ("at_risk", "breached")
+                },
             },
         }
 

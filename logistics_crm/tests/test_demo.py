@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.modules.module import get_manifest
 from odoo.tests import HttpCase, tagged
 
 
@@ -195,3 +196,33 @@ class TestDemo(HttpCase):
         self.assertNotIn(bookings.filtered(lambda b: b.partner_id != wang_wei.commercial_partner_id)[0].name, page.text)
         detail = self.url_open(own.access_url)
         self.assertIn("Cancel this booking", detail.text)
+
+    def test_dashboard_demo(self):
+        """The demo manager (admin) opens the management dashboard of the demo company: every figure has
+        something to show (asked over JSON-RPC, as the dashboard asks)."""
+        self.authenticate("admin", "admin")
+        data = self.make_jsonrpc_request(
+            "/web/dataset/call_kw/logistics.dashboard/logistics_dashboard_data",
+            {"model": "logistics.dashboard", "method": "logistics_dashboard_data", "args": [], "kwargs": {}},
+        )
+        self.assertEqual(data["company"]["id"], self.env.ref("base.main_company").id)
+        self.assertTrue(data["is_manager"])
+        self.assertTrue(all(row["customers"] and row["revenue"] for row in data["tiers"]["rows"]), "every tier")
+        pareto = data["pareto"]
+        self.assertGreaterEqual(pareto["customers"], 10)
+        self.assertTrue(all(cut["last_rank"] for cut in pareto["cutoffs"]), "every tier ends somewhere on the curve")
+        self.assertEqual(pareto["points"][-1]["cumulative"], 100.0)
+        self.assertTrue(all(row["customers"] for row in data["stages"]["rows"]), "every lifecycle stage")
+        self.assertTrue(data["at_risk"]["top"])
+        self.assertTrue(data["at_risk"]["count"], "customers with a churn risk of 50 or more")
+        self.assertTrue(data["complaints"]["totals"]["open"])
+        self.assertTrue(data["nps"]["quarters"])
+        self.assertIsNotNone(data["nps"]["latest"])
+        self.assertEqual(data["nps"]["scope"], "all")
+        cargo = data["cargo"]
+        self.assertTrue(cargo["open"]["count"])
+        self.assertTrue(sum(match["count"] for match in cargo["matches"]))
+        if "demo/logistics_dashboard_demo.xml" in get_manifest("logistics_crm")["demo"]:
+            self.assertTrue(cargo["matched"]["count"], "an accepted match made a cargo offer matched")
+            self.assertTrue(next(m["count"] for m in cargo["matches"] if m["key"] == "offered"))
+        self.assertTrue(sum(week["count"] for week in data["bookings"]["weeks"]))
