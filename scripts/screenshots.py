@@ -63,6 +63,21 @@ PAGES = {
     # the page of a care mail's unsubscribe link (the link is signed: read from the customer)
     "care_unsubscribe": ("{care_unsubscribe_path}", 4),
     "dashboard": ("/odoo/action-logistics_crm.action_logistics_dashboard", 10),
+    # further down: stages, complaints by tier, NPS per quarter, bookings per week, cargo
+    "dashboard_more": (
+        "/odoo/action-logistics_crm.action_logistics_dashboard",
+        10,
+        "document.querySelectorAll('.o_logistics_dashboard_body canvas')[1].closest('.card')"
+        ".scrollIntoView({block: 'start'});",
+    ),
+    # the bottom: the customers most at risk of churning
+    "dashboard_at_risk": (
+        "/odoo/action-logistics_crm.action_logistics_dashboard",
+        10,
+        "document.querySelector('.o_logistics_dashboard_body').lastElementChild.scrollIntoView({block: 'end'});",
+    ),
+    # a Chinese-speaking account manager's dashboard: --login songmei --password songmei (language zh_CN)
+    "dashboard_zh_CN": ("/odoo/action-logistics_crm.action_logistics_dashboard", 10),
 }
 # demo records the pages open: {placeholder: xmlid}
 RECORDS = {
