@@ -11,6 +11,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..domain import care
 from ..models import logistics_care_rule
 from ..models.logistics_care_rule import CARE_LOCK_NAMESPACE
 from .common_care import CareCase
@@ -48,6 +49,45 @@ class TestCareMailing(CareCase):
         self.assertIn("we miss your shipments", self.care_messages(self.dormant_key).subject)
         self.assertIn("your monthly account review", self.care_messages(self.key_1).subject)
         self.assertEqual(self.care_messages(self.regular_c).subject, "News for Care Regular C")
+
+    def test_the_job_agrees_with_the_plain_rule(self):
+        """The job's domains mail exactly the customers, with exactly the rules, that the plain-Python
+        rule (domain/care.py, pick_rule) picks, on a day of mixed last mailings."""
+        start = fields.Datetime.now()
+        with freeze_time(start - timedelta(days=35)):
+            self.send()  # everybody once, 35 days ago
+        with freeze_time(start - timedelta(days=10)):
+            self._segment(self.regular_c, self.tier_a, "active")  # promoted: key account now
+            self._segment(self.key_2, self.tier_b, "dormant")  # gone quiet
+        rules = [
+            (rule.id, tuple(rule.tier_ids.ids), tuple(rule.stage_ids.mapped("code")), rule.interval_days)
+            for rule in self.Rule.search([("company_id", "=", self.company.id)])
+        ]
+        customers = self.mailed_first | self.no_email | self.blacklisted | self.potential
+        expected = {}
+        for partner in customers.filtered(lambda p: p.email_normalized and not p.is_blacklisted):
+            rule_id = care.pick_rule(
+                rules,
+                partner.logistics_tier_id.id or None,
+                partner.logistics_stage,
+                partner.logistics_last_care_date or None,
+                self.today,
+            )
+            if rule_id:
+                expected[partner.id] = rule_id
+        self.assertEqual(self.send(), len(expected))
+        mailed = {
+            partner.id: partner.logistics_last_care_rule_id.id
+            for partner in customers
+            if partner.logistics_last_care_date == self.today
+        }
+        self.assertEqual(mailed, expected)
+        self.assertEqual(
+            expected,
+            {self.key_1.id: self.rule_key.id, self.regular_c.id: self.rule_key.id},
+            "35 days later: the key accounts (one of them just promoted); the one gone dormant falls under the "
+            "win-back, whose 90 days have not passed",
+        )
 
     def test_mails_go_through_the_mail_queue_to_the_customer(self):
         self.send()
