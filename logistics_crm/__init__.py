@@ -10,5 +10,5 @@ def _logistics_post_init(env):
     company gets the shipped care mailing rules."""
     env["sale.order"]._logistics_date_past_fulfilment()
     # companies that existed before the install get their own copies of the shipped care rules
-    # a few companies
+    # every company: a handful of records
     env["res.company"].search([])._logistics_create_care_rules()  # pylint: disable=no-search-all

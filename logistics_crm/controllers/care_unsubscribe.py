@@ -60,21 +60,25 @@ class LogisticsCareUnsubscribe(http.Controller):
             return self._logistics_care_page(None, token, "invalid")
         # sudo: a public visitor changes the blacklist entry of the address the signed link names
         blacklist = request.env["mail.blacklist"].sudo()
+        email = partner.email_normalized
+        was_blacklisted = bool(blacklist.search_count([("email", "=", email)]))
+        note = None  # a retried one-click changes nothing and notes nothing
         if action == "resubscribe":
-            blacklist._remove(
-                partner.email_normalized,
-                message=request.env._("Subscribed again to the care mailings through the link of a care mail."),
-            )
-            note = request.env._("Subscribed again to the care mailings (%(email)s).", email=partner.email_normalized)
             state = "resubscribed"
+            if was_blacklisted:
+                blacklist._remove(email, message=request.env._("Subscribed again through the link of a care mail."))
+                note = request.env._("Subscribed again to the care mailings (%(email)s).", email=email)
         else:
-            blacklist._add(
-                partner.email_normalized,
-                message=request.env._("Unsubscribed through the link of a care mail."),
-            )
-            note = request.env._("Unsubscribed from the care mailings (%(email)s).", email=partner.email_normalized)
             state = "unsubscribed"
-        partner.with_context(mail_create_nosubscribe=True).message_post(
-            body=Markup("<p>%s</p>") % note, message_type="notification", subtype_xmlid="mail.mt_note"
-        )
+            if not was_blacklisted:
+                blacklist._add(email, message=request.env._("Unsubscribed through the link of a care mail."))
+                note = request.env._("Unsubscribed from the care mailings (%(email)s).", email=email)
+        if note:
+            # the customer's own act, in its chatter
+            partner.with_context(mail_create_nosubscribe=True).message_post(
+                body=Markup("<p>%s</p>") % note,
+                author_id=partner.id,
+                message_type="notification",
+                subtype_xmlid="mail.mt_note",
+            )
         return self._logistics_care_page(partner, token, state)

@@ -39,6 +39,8 @@ from . import logistics_booking_survey
 from . import logistics_booking_mail
 from . import logistics_booking
 from . import logistics_booking_demo
+from . import logistics_lifecycle_stage
+from . import logistics_care_run
 from . import logistics_care_rule
 from . import logistics_care_demo
 from . import logistics_dashboard

@@ -16,30 +16,15 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, is_html_empty
+from odoo.tools import is_html_empty
 
 from ..domain import care
 from .logistics_customer_values import CARE_MAIL_WRITE, INTERNAL_WRITE_KEY
-from .res_partner import MANAGER_GROUP, STAGE_SELECTION
+from .res_partner import MANAGER_GROUP
 
 _logger = logging.getLogger(__name__)
 
-CARE_LOCK_NAMESPACE = 51_814  # first key of the care mailing run's advisory lock (second: company id)
 CARE_BATCH_SIZE = 200  # customers mailed per batch: the cron commits after each one and goes on
-
-
-class LogisticsLifecycleStage(models.Model):
-    """The lifecycle stages as records, so that a care rule can list the ones it applies to."""
-
-    _name = "logistics.lifecycle.stage"
-    _description = "Customer lifecycle stage"
-    _order = "sequence, id"
-
-    name = fields.Char(required=True, translate=True)
-    code = fields.Selection(STAGE_SELECTION, required=True, help="The stage's value on the customer.")
-    sequence = fields.Integer(default=10)
-
-    _sql_constraints = [("code_uniq", "unique(code)", "Each lifecycle stage exists once.")]
 
 
 class LogisticsCareRule(models.Model):
@@ -94,7 +79,10 @@ class LogisticsCareRule(models.Model):
         string="Last sent", readonly=True, copy=False, help="When this rule last mailed customers."
     )
     last_run_count = fields.Integer(
-        string="Mailed last time", readonly=True, copy=False, help="Customers mailed by this rule's last run."
+        string="Mailed that day",
+        readonly=True,
+        copy=False,
+        help="Customers this rule mailed on the day it last sent (all the day's batches).",
     )
     partner_count = fields.Integer(
         string="Customers", compute="_compute_partner_counts", help="Customers of the company this rule applies to."
@@ -152,6 +140,7 @@ class LogisticsCareRule(models.Model):
     def _logistics_earlier_rules(self):
         """The active rules of the company before this one: they take the customers they apply to."""
         self.ensure_one()
+        # sudo: every rule of the company counts, whatever the caller may read
         rules = self.sudo().search([("company_id", "=", self.company_id.id)])
         earlier = self.browse()
         for rule in rules:
@@ -169,13 +158,15 @@ class LogisticsCareRule(models.Model):
             domain = expression.AND([domain, ["!", *expression.normalize_domain(taken)]])
         return domain
 
-    def _logistics_due_domain(self, today=None):
-        """Customers this rule mails today: due, with an email address, not blacklisted."""
+    def _logistics_due_domain(self, skip=()):
+        """Customers this rule mails today: due, with an email address, not blacklisted (nor in
+        ``skip``: those whose mail failed today). Days are UTC days, whoever runs the job."""
         self.ensure_one()
-        today = today or fields.Date.context_today(self)
+        today = fields.Date.today()
         return expression.AND(
             [
                 self._logistics_domain(),
+                [("id", "not in", list(skip))] if skip else [],
                 [
                     ("email_normalized", "!=", False),
                     ("is_blacklisted", "=", False),
@@ -205,22 +196,27 @@ class LogisticsCareRule(models.Model):
 
     # ------------------------------------------------------------------ sending
     def _logistics_send(self, partners):
-        """Mail ``partners`` (due customers of this rule) and record it on them; returns those mailed.
+        """Mail ``partners`` (due customers of this rule) and record it on them.
 
-        One rendering of the template for all of them; each mail is posted in the customer's
-        chatter and queued. A mail that fails (a template that no longer renders for that
-        customer, say) is logged and undone; the others go on.
+        One rendering of the template for all of them (one by one when that fails); each mail is
+        posted in the customer's chatter and queued. A mail that fails (a template that does not
+        render for that customer, say) is undone, noted in the rule's chatter and logged; the
+        others go on. Returns ``(mailed, failed)`` partners.
         """
         self.ensure_one()
         if not partners:
-            return partners
+            return partners, partners
         company = self.company_id
         # sudo: the job mails every customer of the company, whoever runs it (checked by the callers)
         partners = partners.sudo().with_company(company)
         template = self.mail_template_id.sudo().with_company(company)
-        rendered = template._generate_template(
-            partners.ids, ("subject", "body_html", "email_from", "reply_to", "attachment_ids")
-        )
+        render_fields = ("subject", "body_html", "email_from", "reply_to", "attachment_ids")
+        try:
+            with self.env.cr.savepoint():
+                rendered = template._generate_template(partners.ids, render_fields)
+        except Exception:  # noqa: BLE001 -- rendered one by one below, each failure on its own
+            _logger.warning("Care mailing %r (%s): rendering the batch failed, one by one", self.name, company.name)
+            rendered = {}
         subtype = self.env.ref("logistics_crm.mt_logistics_care_mailing")
         urls = {partner.id: partner.logistics_care_unsubscribe_url for partner in partners}
         poster = partners.with_context(
@@ -228,13 +224,16 @@ class LogisticsCareRule(models.Model):
             mail_create_nosubscribe=True,
             logistics_care_unsubscribe=urls,  # List-Unsubscribe headers (logistics_partner_care.py)
         )
-        mailed = partners.browse()
+        mailed = failed = partners.browse()
+        errors = []
         for partner in poster:
-            values = rendered.get(partner.id, {})
             salesperson = partner.user_id
             author = salesperson.partner_id if salesperson and not salesperson.share else partner.browse()
             try:
                 with self.env.cr.savepoint():
+                    values = (
+                        rendered.get(partner.id) or template._generate_template(partner.ids, render_fields)[partner.id]
+                    )
                     partner.message_post(
                         body=self._logistics_body(values.get("body_html"), urls[partner.id], partner),
                         subject=values.get("subject") or self.name,
@@ -249,16 +248,33 @@ class LogisticsCareRule(models.Model):
                         force_email_company=company,
                     )
                 mailed |= partner
-            except Exception:
+            except Exception as error:  # noqa: BLE001 -- one customer's failure never stops the others
                 _logger.exception("Care mailing %r to %s (%s) failed", self.name, partner.display_name, company.name)
+                failed |= partner
+                errors.append(str(error))
         if mailed:
             mailed.with_context(**{INTERNAL_WRITE_KEY: CARE_MAIL_WRITE}).write(
-                {
-                    "logistics_last_care_date": fields.Date.context_today(self),
-                    "logistics_last_care_rule_id": self.id,
-                }
+                {"logistics_last_care_date": fields.Date.today(), "logistics_last_care_rule_id": self.id}
             )
-        return mailed
+        if failed:
+            self._logistics_note_failures(failed, errors[0])
+        return mailed, failed
+
+    def _logistics_note_failures(self, failed, first_error):
+        """Tell the rule's followers (its chatter) which customers were not mailed, and why."""
+        names = ", ".join(failed[:10].mapped("display_name")) + (" …" if len(failed) > 10 else "")
+        self.sudo().message_post(  # sudo: the job writes the note whoever runs it
+            body=Markup("<p>%s</p><p><code>%s</code></p>")
+            % (
+                self.env._(
+                    "%(count)s customers could not be mailed today and wait for tomorrow: %(names)s. The first error:",
+                    count=len(failed),
+                    names=names,
+                ),
+                first_error[:500],
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
 
     def _logistics_body(self, body, unsubscribe_url, partner):
         """The rendered body, with the unsubscribe link appended when the template has none."""
@@ -269,59 +285,58 @@ class LogisticsCareRule(models.Model):
             )
         if unsubscribe_url in body or escape(unsubscribe_url) in body:
             return body
-        footer = self.env._("You receive this message as a customer of %(company)s.", company=self.company_id.name)
-        link = self.env._("Unsubscribe from these messages")
+        # in the customer's language, like the template
+        env = self.with_context(lang=partner.lang or self.env.lang).env
+        footer = env._("You receive this message as a customer of %(company)s.", company=self.company_id.name)
+        link = env._("Unsubscribe from these messages")
         return body + Markup('<p style="font-size: 12px; color: #6c757d;">%s <a href="%s">%s</a></p>') % (
             footer,
             unsubscribe_url,
             link,
         )
 
-    def _logistics_run(self, budget):
-        """Mail up to ``budget`` due customers with each of these rules, in order; returns
-        ``(mailed, failed)`` counts. Records each rule's run."""
+    def _logistics_run(self, budget, skip):
+        """Mail up to ``budget`` due customers with each of these rules (one company's), in order;
+        returns ``(mailed, failed)`` counts. A customer whose mail failed joins ``skip`` and the
+        company's skip list for the day. Records each rule's run (the count adds up over the day)."""
         mailed = failed = 0
+        today = fields.Date.today()
         for rule in self:
             if budget <= 0:
                 break
-            due = rule._logistics_partners(rule._logistics_due_domain(), limit=budget)
+            due = rule._logistics_partners(rule._logistics_due_domain(skip), limit=budget)
             if not due:
                 continue
-            sent = rule._logistics_send(due)
+            sent, lost = rule._logistics_send(due)
             mailed += len(sent)
-            failed += len(due) - len(sent)
+            failed += len(lost)
             budget -= len(due)
-            rule.sudo().write({"date_last_run": fields.Datetime.now(), "last_run_count": len(sent)})
+            if lost:
+                skip.update(lost.ids)
+                self.env["logistics.care.run"]._logistics_skip(rule.company_id, lost.ids)
+            same_day = rule.date_last_run and rule.date_last_run.date() == today
+            # sudo: the job records its run on the rule, whoever runs it
+            rule.sudo().write(
+                {
+                    "date_last_run": fields.Datetime.now(),
+                    "last_run_count": (rule.last_run_count if same_day else 0) + len(sent),
+                }
+            )
         return mailed, failed
 
-    def _logistics_remaining(self):
-        """How many customers these rules would still mail today."""
-        return sum(rule._logistics_due_count() for rule in self.filtered("active"))
+    def _logistics_remaining(self, skip=(), limit=None):
+        """How many customers these rules would still mail today (at most ``limit`` per rule)."""
+        return sum(rule._logistics_due_count(skip, limit) for rule in self.filtered("active"))
 
-    def _logistics_due_count(self):
+    def _logistics_due_count(self, skip=(), limit=None):
         # sudo: counts the rule's customers whoever asks (see _logistics_partners)
         partners = self.env["res.partner"].sudo().with_company(self.company_id)
-        return partners.search_count(self._logistics_due_domain())
+        return partners.search_count(self._logistics_due_domain(skip), limit=limit)
 
     @api.model
     def _logistics_trusted(self):
         """The addon itself (superuser, sudo, the cron) or a Logistics CRM manager."""
         return self.env.su or self.env.user.has_group(MANAGER_GROUP)
-
-    @api.model
-    def _logistics_lock(self, company):
-        """Take the company's care mailing lock for this transaction; False when another run holds it."""
-        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", CARE_LOCK_NAMESPACE, company.id))
-        if not self.env.cr.fetchone()[0]:
-            _logger.info("Care mailings of %s already running: skipped", company.name)
-            return False
-        # a run that committed for this company after this transaction began holds no lock any
-        # more, but the dates it wrote are invisible here: writing the company's row then fails
-        # (concurrent update) instead of mailing its customers twice
-        self.env.cr.execute(
-            SQL("UPDATE res_company SET logistics_care_run_at = now() AT TIME ZONE 'UTC' WHERE id = %s", company.id)
-        )
-        return True
 
     @api.model
     def logistics_send_care_mailings(self, batch_size=None):
@@ -343,16 +358,19 @@ class LogisticsCareRule(models.Model):
         domain = [] if self.env.su else [("company_id", "in", self.env.user.company_ids.ids)]
         rules = self.sudo().search(domain)  # pylint: disable=no-search-all
         mailed = failed = remaining = 0
+        Run = self.env["logistics.care.run"].sudo()  # sudo: the job's own bookkeeping
         for company in rules.company_id:
             company_rules = rules.filtered(lambda rule, company=company: rule.company_id == company)
-            if not self._logistics_lock(company):
+            if not company_rules._logistics_remaining(limit=1):
+                continue  # nobody due: no lock taken, nothing written
+            skip = Run._logistics_begin(company)
+            if skip is None:
                 continue
-            sent, lost = company_rules._logistics_run(batch_size - mailed - failed)
+            sent, lost = company_rules._logistics_run(batch_size - mailed - failed, skip)
             mailed += sent
             failed += lost
-            remaining += company_rules._logistics_remaining()
-        if failed and not mailed:
-            remaining = 0  # nothing went through: stop for today rather than retry the same failures
+            remaining += company_rules._logistics_remaining(skip)
+        # failed customers are skipped for the day: every batch mails or skips someone, no endless loop
         done, remaining = care.progress(mailed + failed, remaining)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return mailed
@@ -365,19 +383,20 @@ class LogisticsCareRule(models.Model):
             raise AccessError(self.env._("Only Logistics CRM managers send the care mailings."))
         if not self.active:
             raise UserError(self.env._("The care rule %(rule)s is archived: restore it first.", rule=self.name))
-        if not self._logistics_lock(self.company_id):
+        skip = self.env["logistics.care.run"].sudo()._logistics_begin(self.company_id)  # sudo: its bookkeeping
+        if skip is None:
             raise UserError(
                 self.env._(
                     "The care mailings of %(company)s are being sent: try again in a moment.",
                     company=self.company_id.name,
                 )
             )
-        mailed, failed = self._logistics_run(CARE_BATCH_SIZE)
-        remaining = self._logistics_due_count()
+        mailed, failed = self._logistics_run(CARE_BATCH_SIZE, skip)
+        remaining = self._logistics_due_count(skip)
         if remaining:
             self.env.ref("logistics_crm.ir_cron_logistics_care_mailings").sudo()._trigger()
         if mailed:
-            message = self.env._("%(count)s customers mailed; the mails leave through the mail queue.", count=mailed)
+            message = self.env._("Customers mailed: %(count)s. The mails leave through the mail queue.", count=mailed)
         else:
             message = self.env._("No customer is due a mail from this rule today.")
         if remaining:
@@ -385,7 +404,9 @@ class LogisticsCareRule(models.Model):
                 "%(count)s more will be mailed by the scheduled action shortly.", count=remaining
             )
         if failed:
-            message += " " + self.env._("%(count)s mails failed: see the server log.", count=failed)
+            message += " " + self.env._(
+                "Customers not mailed: %(count)s (see the rule's chatter; they wait for tomorrow).", count=failed
+            )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -420,7 +441,11 @@ class LogisticsCareRule(models.Model):
     def action_view_customers(self):
         """The customers this rule applies to (in its company)."""
         self.ensure_one()
-        partners = self._logistics_partners(self._logistics_domain())
+        if self.company_id == self.env.company:
+            domain = self._logistics_domain()
+        else:
+            # the tier and stage of the list would be read in the user's current company: the ids
+            domain = [("id", "in", self._logistics_partners(self._logistics_domain()).ids)]
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Customers of %(rule)s", rule=self.name),
@@ -430,6 +455,6 @@ class LogisticsCareRule(models.Model):
                 (self.env.ref("logistics_crm.view_partner_list_logistics_customers").id, "list"),
                 (False, "form"),
             ],
-            "domain": [("id", "in", partners.ids)],
-            "context": {"allowed_company_ids": [self.company_id.id], "create": False},
+            "domain": domain,
+            "context": {"create": False},
         }

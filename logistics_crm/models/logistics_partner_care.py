@@ -25,13 +25,12 @@ class LogisticsPartnerCare(models.AbstractModel):
         string="Last care mailing",
         groups=USER_GROUP,
         help="When the customer was last mailed by a care mailing rule of the current company. The "
-        "rules mail it again once their interval has passed. The rule that mailed it is "
-        "logistics_last_care_rule_id (declared on res.partner).",
+        "rules mail it again once their interval has passed.",
     )
     logistics_care_unsubscribe_url = fields.Char(
         compute="_compute_logistics_care_unsubscribe_url",
         string="Unsubscribe link",
-        groups="base.group_user",
+        groups=USER_GROUP,
         help="Link of the care mails that puts the customer's address on the mail blacklist.",
     )
 

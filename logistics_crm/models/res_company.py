@@ -29,13 +29,6 @@ class ResCompany(models.Model):
         help="Customers of a batch that failed during today's daily job: they wait for tomorrow's run.",
     )
 
-    logistics_care_run_at = fields.Datetime(
-        string="Care mailings last run",
-        readonly=True,
-        copy=False,
-        help="When a run of this company's care mailings last started.",
-    )
-
     def _logistics_tier_skipped(self, today):
         """Ids of the customers whose batch failed earlier in today's daily job."""
         self.ensure_one()
@@ -69,7 +62,8 @@ class ResCompany(models.Model):
 
     def _logistics_create_care_rules(self):
         """Give each of these companies that has no care mailing rule a copy of the shipped ones
-        (the main company's, as shipped: key accounts monthly, others quarterly, win-back)."""
+        (key accounts monthly, others quarterly, win-back), as the main company has them now: its
+        edits of their tiers, stages and intervals are copied too."""
         # sudo: the rules are configuration the company needs, whoever creates it
         rules = self.env["logistics.care.rule"].sudo().with_context(active_test=False)
         shipped = rules.browse()

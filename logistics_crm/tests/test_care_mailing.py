@@ -13,10 +13,11 @@ from odoo.tools import mute_logger
 
 from ..domain import care
 from ..models import logistics_care_rule
-from ..models.logistics_care_rule import CARE_LOCK_NAMESPACE
+from ..models.logistics_care_run import CARE_LOCK_NAMESPACE
 from .common_care import CareCase
 
 RULE_MODULE = "odoo.addons.logistics_crm.models.logistics_care_rule"
+RUN_MODULE = "odoo.addons.logistics_crm.models.logistics_care_run"
 
 
 @tagged("post_install", "-at_install", "logistics_crm")
@@ -236,11 +237,11 @@ class TestCareMailing(CareCase):
         original = type(self.Rule)._logistics_run
         calls = []
 
-        def failing_third(rules, budget):
+        def failing_third(rules, budget, skip):
             calls.append(budget)
             if len(calls) == 3:
                 raise RuntimeError("mail server on fire")
-            return original(rules, budget)
+            return original(rules, budget, skip)
 
         with (
             patch.object(logistics_care_rule, "CARE_BATCH_SIZE", 2),
@@ -258,6 +259,8 @@ class TestCareMailing(CareCase):
         self.assertTrue(all(self.mailed_first.mapped("logistics_last_care_date")))
 
     def test_a_mail_that_fails_is_undone_and_the_others_go(self):
+        """The customer whose mail fails is skipped for the day (noted in the rule's chatter); the
+        others are mailed; the next day it is tried again."""
         original = type(self.env["res.partner"]).message_post
         broken = self.key_2
 
@@ -266,16 +269,47 @@ class TestCareMailing(CareCase):
                 raise ValueError("template renders nonsense for this one")
             return original(partner, **kwargs)
 
+        start = fields.Datetime.now()
         with (
             patch.object(type(self.env["res.partner"]), "message_post", post),
             mute_logger(RULE_MODULE),
         ):
             self.assertEqual(self.send(), 4)
+            self.assertEqual(self.send(), 0, "skipped for the rest of the day, not retried batch after batch")
         self.assertFalse(self.key_2.logistics_last_care_date)
         self.assertFalse(self.care_messages(self.key_2))
         self.assertEqual(self.key_1.logistics_last_care_date, self.today)
-        # the next run tries it again
-        self.assertEqual(self.send(), 1)
+        note = self.rule_key.message_ids.filtered(lambda m: "could not be mailed" in (m.body or ""))
+        self.assertEqual(len(note), 1, "the rule's chatter says who was not mailed, and why")
+        self.assertIn("Care Key Two", note.body)
+        self.assertIn("template renders nonsense", note.body)
+        self.assertEqual(self.send(), 0, "still skipped today, even once the cause is gone")
+        with freeze_time(start + timedelta(days=1)):
+            self.assertEqual(self.send(), 1, "the next day it is mailed")
+        self.assertTrue(self.care_messages(self.key_2))
+
+    def test_a_template_that_fails_for_some_customers(self):
+        """The template of one rule does not render for some customers (no contact to name): they
+        are skipped, the rule's other customers and the other rules' are mailed, and the job goes on."""
+        self.template_plain.body_html = '<p>Hello <t t-out="object.child_ids[0].name"/>, our news.</p>'
+        self.rule_others.tier_ids |= self.tier_a
+        self.rule_others.sequence = 5  # first: it takes every active customer
+        progress = self.env["ir.cron.progress"].create(
+            {"cron_id": self.env.ref("logistics_crm.ir_cron_logistics_care_mailings").id}
+        )
+        Rule = self.Rule.sudo().with_context(ir_cron_progress_id=progress.id, mail_notify_force_send=False)
+        with mute_logger(RULE_MODULE):
+            mailed = Rule.logistics_send_care_mailings()
+        # key_1 has a contact: its mail renders; key_2, regular_b and regular_c have none
+        self.assertEqual(mailed, 2, "key_1 by the others' rule, the dormant key account by the win-back")
+        self.assertEqual(self.key_1.logistics_last_care_rule_id, self.rule_others)
+        self.assertIn("Hello Ms. Key Contact", self.care_messages(self.key_1).body)
+        self.assertEqual(self.dormant_key.logistics_last_care_rule_id, self.rule_win_back)
+        self.assertFalse(self.care_messages(self.key_2 | self.regular_b | self.regular_c))
+        self.assertEqual((progress.done, progress.remaining), (5, 0))
+        run = self.env["logistics.care.run"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(sorted(run.skip_ids), sorted((self.key_2 | self.regular_b | self.regular_c).ids))
+        self.assertEqual(run.skip_date, self.today)
 
     def test_when_nothing_goes_through_the_job_stops_for_today(self):
         progress = self.env["ir.cron.progress"].create(
@@ -290,15 +324,37 @@ class TestCareMailing(CareCase):
             mute_logger(RULE_MODULE),
         ):
             mailed = self.Rule.sudo().with_context(ir_cron_progress_id=progress.id).logistics_send_care_mailings()
-        self.assertEqual(mailed, 0)
-        self.assertEqual((progress.done, progress.remaining), (5, 0), "no endless retry of the same failures")
+            self.assertEqual(mailed, 0)
+            self.assertEqual((progress.done, progress.remaining), (5, 0), "no endless retry of the same failures")
+            self.assertEqual(self.send(), 0)
+
+    def test_the_day_count_adds_up_over_the_batches(self):
+        """*Mailed that day* counts every batch of the day, and starts again the next day."""
+        start = fields.Datetime.now()
+        with freeze_time(start):
+            for _batch in range(3):
+                self.send(batch_size=1)
+        self.assertEqual(self.rule_win_back.last_run_count, 1)
+        self.assertEqual(self.rule_key.last_run_count, 2)
+        with freeze_time(start + timedelta(days=30)):
+            self.send(batch_size=1)
+        self.assertEqual(self.rule_key.last_run_count, 1, "a new day starts a new count")
+
+    def test_the_appended_link_speaks_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.regular_b.lang = "zh_CN"
+        self.send()
+        body = self.care_messages(self.regular_b).body
+        self.assertIn("退订此类邮件", body)
+        self.assertNotIn("Unsubscribe from these messages", body)
+        self.assertIn("Unsubscribe from these messages", self.care_messages(self.regular_c).body)
 
     def test_a_second_run_at_the_same_time_skips_the_company(self):
         """Another worker holds the company's care mailing lock (a second database connection):
         this run mails nobody of that company and says so in the log."""
         with self.registry.cursor() as other:
             other.execute("SELECT pg_advisory_xact_lock(%s, %s)", (CARE_LOCK_NAMESPACE, self.company.id))
-            with self.assertLogs(RULE_MODULE, level=logging.INFO) as logs:
+            with self.assertLogs(RUN_MODULE, level=logging.INFO) as logs:
                 self.assertEqual(self.send(), 0)
             other.rollback()
         self.assertIn("already running", "\n".join(logs.output))

@@ -409,7 +409,7 @@ class TestCareRuleButtons(CareRuleCase):
 
     def test_send_now_mails_the_rules_due_customers(self):
         action = self.rule_key.with_user(self.user_manager).action_send_now()
-        self.assertIn("2 customers mailed", self.notification(action))
+        self.assertIn("Customers mailed: 2", self.notification(action))
         mailed = self.care_messages(self.mailed_first | self.no_email | self.blacklisted | self.potential)
         self.assertEqual(set(mailed.mapped("res_id")), set((self.key_1 | self.key_2).ids))
         self.assertEqual(len(self.care_mails(self.key_1 | self.key_2)), 2)
@@ -434,7 +434,7 @@ class TestCareRuleButtons(CareRuleCase):
         with patch(BATCH_SIZE, 1):
             action = self.rule_key.with_user(self.user_manager).action_send_now()
         message = self.notification(action)
-        self.assertIn("1 customers mailed", message)
+        self.assertIn("Customers mailed: 1", message)
         self.assertIn("1 more will be mailed by the scheduled action", message)
         self.assertEqual(self.care_messages(self.mailed_first).mapped("res_id"), self.key_1.ids)
         self.assertEqual(Trigger.search_count([("cron_id", "=", self.cron.id)]), triggers + 1)

@@ -83,6 +83,13 @@ class TestCareUnsubscribe(HttpCase):
         response = self._post(self._path(self.customer), **{"List-Unsubscribe": "One-Click"})
         self.assertEqual(response.status_code, 200)
         self.assertTrue(self._blacklisted())
+        # a mail client that retries changes nothing more, and notes nothing more
+        self._post(self._path(self.customer), **{"List-Unsubscribe": "One-Click"})
+        notes = self.env["mail.message"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", self.customer.id), ("body", "ilike", "Unsubscribed")]
+        )
+        self.assertEqual(len(notes), 1)
+        self.assertEqual(notes.author_id, self.customer, "the customer's own act")
 
     def test_a_link_that_is_not_signed_changes_nothing(self):
         good = urlsplit(self.customer.logistics_care_unsubscribe_url)

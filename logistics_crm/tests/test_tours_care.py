@@ -47,7 +47,7 @@ class TestCareTours(HttpCase):
 
         self.customer.invalidate_recordset()
         customer = self.customer.with_company(self.company)
-        self.assertEqual(customer.logistics_last_care_date, fields.Date.context_today(customer))
+        self.assertEqual(customer.logistics_last_care_date, fields.Date.today())
         self.assertEqual(customer.logistics_last_care_rule_id, self.rule_key)
         messages = self.env["mail.message"].search(
             [

@@ -119,7 +119,7 @@ registry.category("web_tour.tours").add("logistics_crm_care_tour", {
         },
         {
             content: "A notification says one customer was mailed",
-            trigger: ".o_notification:contains('1 customers mailed')",
+            trigger: ".o_notification:contains('Customers mailed: 1')",
         },
         dueNow(0),
         {

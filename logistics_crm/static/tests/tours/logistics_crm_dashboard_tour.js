@@ -78,9 +78,20 @@ registry.category("web_tour.tours").add("logistics_crm_dashboard_tour", {
         },
         ...dashboardReady("The app opens on its dashboard"),
         {
+            content: "Mark this dashboard, so that the next steps wait for the one the menu opens",
+            trigger: DASHBOARD,
+            run() {
+                document.querySelector(DASHBOARD).classList.add("o_tour_first_dashboard");
+            },
+        },
+        {
             content: "Open the Dashboard menu",
             trigger: `.o_main_navbar [data-menu-xmlid='${MENU_DASHBOARD}']`,
             run: "click",
+        },
+        {
+            content: "The menu opened a new dashboard (the first one is gone)",
+            trigger: `${DASHBOARD}:not(.o_tour_first_dashboard)`,
         },
         ...dashboardReady("The Dashboard menu"),
         {
