@@ -519,10 +519,12 @@ class LogisticsDashboard(models.AbstractModel):
         for index in range(count):
             start = first + timedelta(weeks=index)
             year, week, _day = start.isocalendar()
+            # plain names, not expressions, in the translated calls: the term extraction evaluates them
+            number, key = f"{week:02d}", f"{year}-W{week:02d}"
             weeks.append(
                 {
-                    "key": f"{year}-W{week:02d}",
-                    "label": self.env._("W%(week)s", week=f"{week:02d}"),
+                    "key": key,
+                    "label": self.env._("W%(week)s", week=number),
                     "year": year,
                     "date_from": fields.Date.to_string(start),
                     "date_to": fields.Date.to_string(start + timedelta(days=6)),
@@ -539,7 +541,7 @@ class LogisticsDashboard(models.AbstractModel):
                             ("date_start", ">=", utc(start)),
                             ("date_start", "<", utc(start + timedelta(weeks=1))),
                         ],
-                        name=self.env._("Bookings of week %(week)s", week=f"{year}-W{week:02d}"),
+                        name=self.env._("Bookings of week %(week)s", week=key),
                         view_type="list",
                     ),
                 }

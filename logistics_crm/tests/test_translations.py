@@ -45,7 +45,9 @@ class TestTranslations(TransactionCase):
     def test_every_exported_term_is_translated(self):
         """The terms exported from this database all have a zh_CN translation in the .po file."""
         buffer = io.BytesIO()
-        trans_export(LANG, ["logistics_crm"], buffer, "po", self.env.cr)
+        # a file the extraction cannot read (an expression in a translated call) loses all its terms
+        with self.assertNoLogs("odoo.tools.translate", level="ERROR"):
+            trans_export(LANG, ["logistics_crm"], buffer, "po", self.env.cr)
         exported = polib.pofile(buffer.getvalue().decode())
         self.assertGreater(len(exported), 100, "the export of logistics_crm's terms looks empty")
 
